@@ -1,0 +1,96 @@
+"""``remarkdeck build``: every deck from source to ``build/<deck>/index.html``, in one straight line.
+
+load config -> render Jinja (running snippets whose output slides show) -> validate Markdown ->
+write HTML and assets -> swap the new build in.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assets import Assets
+from .config import load_deck_source
+from .errors import DeckError, Location, warn
+from .html import copy_images, write_deck, write_index
+from .outputs import SnippetOutputs
+from .project import Project
+from .render import RenderedDeck, render_deck
+from .runner import SnippetRunner
+from .snippets import PRELUDE, SnippetLibrary
+from .slides import Slide, slide_numbers, visible_slides
+from .validate import validate_deck
+
+
+@dataclass
+class BuiltDeck:
+    name: str
+    deck: RenderedDeck
+    slides: list[Slide]
+
+    @property
+    def slide_count(self) -> int:
+        return len(visible_slides(self.slides))
+
+    @property
+    def last_number(self) -> int:
+        numbers = slide_numbers(self.slides, self.deck.config.count_incremental_slides)
+        return numbers[-1] if numbers else 0
+
+
+@dataclass
+class BuildReport:
+    decks: list[BuiltDeck] = field(default_factory=list)
+    ran: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def build(project: Project, names: list[str] | None = None, force: bool = False, say=print) -> BuildReport:
+    """Build the named decks (all decks if none); raises DeckError, leaving build/ as it was."""
+    started = time.perf_counter()
+    names = list(names or project.deck_names())
+    if not names:
+        raise DeckError("no decks to build: write one as slides/<name>.md", Location(project.slides_dir))
+    paths = [project.deck_path(name) for name in names]
+    assets = Assets.locate(project)
+    report = BuildReport()
+    with SnippetRunner() as runner, _staged(project, say) as staging:
+        for name, path in zip(names, paths):
+            built, ran = build_deck(project, name, path, assets, runner, staging, force, say)
+            report.decks.append(built)
+            report.ran += [f"{name}/{snippet}" for snippet in ran]
+        copy_images(project, staging / "img")
+        write_index(project, names, staging / "index.html")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def build_deck(project: Project, name: str, path: Path, assets: Assets, runner: SnippetRunner,
+               staging: Path, force: bool, say) -> tuple[BuiltDeck, list[str]]:
+    config, body = load_deck_source(path)
+    outputs = SnippetOutputs(project, name, runner, force=force, progress=say)
+    deck = render_deck(project, name, path, config, body, outputs)
+    slides = validate_deck(project, deck)
+    warn_unused_snippets(project, deck)
+    write_deck(project, deck, assets, outputs.figure_files, staging / name)
+    return BuiltDeck(name, deck, slides), outputs.ran
+
+
+def warn_unused_snippets(project: Project, deck: RenderedDeck) -> None:
+    """Snippets no slide shows, and that no shown snippet requires, are probably forgotten."""
+    library = SnippetLibrary(project.snippets_dir / deck.name, deck.name)
+    needed = {PRELUDE} | set(deck.used_snippets)
+    for name in deck.used_snippets:
+        needed.update(s.name for s in library.chain(name))
+    for name in library.names():
+        if name not in needed:
+            warn(f"snippet '{name}' is not used by any slide of {project.relative(deck.path)}: "
+                 f"show it with {{{{ snippet(\"{name}\") }}}} or delete it",
+                 Location(library.get(name).path))
+
+
+def _staged(project: Project, say):
+    from .staging import staged_build
+
+    return staged_build(project.build_dir, say)

@@ -1,0 +1,198 @@
+"""Execution stage: snippets run in a fresh namespace, their printed output and figures captured.
+
+``run_chain`` is the one way a snippet runs: in the long-lived worker process that the build and
+the pytest plugin drive (so a crash or a hang costs only that snippet), and in-process for tests
+that need the resulting namespace.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import resource
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+SEED = 0
+MAX_OUTPUT_BYTES = 1 << 20  # what a slide can show is far less; the rest is cut
+MAX_FILE_BYTES = 512 << 20  # a runaway print fails its snippet instead of filling the disk
+DEFAULT_TIMEOUT = 120.0
+FIGURE_DPI = 150
+
+
+@dataclass
+class RunResult:
+    """What one run of a snippet left behind."""
+
+    name: str
+    ok: bool
+    stdout: str = ""
+    stderr: str = ""
+    figures: list[str] = field(default_factory=list)
+    error: str = ""
+    seconds: float = 0.0
+    truncated: bool = False
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> "RunResult":
+        return cls(**json.loads(text))
+
+
+def worker_environment() -> dict[str, str]:
+    """The environment snippets run in: headless plotting, quiet TensorFlow, fixed hashing."""
+    env = dict(os.environ)
+    env.update(MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0",
+               CUDA_VISIBLE_DEVICES="", PYTHONDONTWRITEBYTECODE="1")
+    return env
+
+
+def reset_state(seed: int = SEED) -> None:
+    """Make a run independent of the runs before it: Keras names and graphs, random seeds, figures."""
+    import random
+
+    random.seed(seed)
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed(seed)
+    if "keras" in sys.modules:
+        keras = sys.modules["keras"]
+        keras.backend.clear_session()
+        keras.utils.set_random_seed(seed)
+    if "tensorflow" in sys.modules:
+        tf = sys.modules["tensorflow"]
+        with contextlib.suppress(Exception):
+            tf.config.experimental.enable_op_determinism()
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
+def execute_file(path: Path, namespace: dict) -> None:
+    """Run a file in a namespace, compiled under its real path so tracebacks show its real lines."""
+    source = Path(path).read_text(encoding="utf-8-sig")
+    namespace["__file__"] = str(path)
+    exec(compile(source, str(path), "exec", dont_inherit=True), namespace)
+
+
+def run_chain(prelude: Path | None, chain: list[Path], namespace: dict | None = None) -> dict:
+    """Prelude, then each file of the chain, in one fresh namespace; returns the namespace."""
+    namespace = {"__name__": "__main__", "__builtins__": __builtins__} if namespace is None else namespace
+    reset_state()
+    for path in ([prelude] if prelude else []) + list(chain):
+        execute_file(path, namespace)
+    return namespace
+
+
+def save_figures(folder: Path, name: str) -> list[str]:
+    """Save every open matplotlib figure as ``name.png``, ``name-2.png`` ... and close them."""
+    if "matplotlib.pyplot" not in sys.modules:
+        return []
+    plt = sys.modules["matplotlib.pyplot"]
+    saved = []
+    for index, number in enumerate(plt.get_fignums(), start=1):
+        target = folder / (f"{name}.png" if index == 1 else f"{name}-{index}.png")
+        plt.figure(number).savefig(target, dpi=FIGURE_DPI, metadata={"Software": None})
+        saved.append(str(target))
+    plt.close("all")
+    return saved
+
+
+def snippet_traceback(error: BaseException) -> str:
+    """The traceback from the snippet's own frames on: remarkdeck's frames are left out."""
+    package = str(Path(__file__).parent)
+    exception = traceback.TracebackException.from_exception(error)
+    exception.stack = traceback.StackSummary.from_list(
+        [frame for frame in exception.stack if not frame.filename.startswith(package)]
+    )
+    return "".join(exception.format())
+
+
+@contextlib.contextmanager
+def captured_fds(folder: Path):
+    """Point file descriptors 1 and 2 at files for the duration (output of C code included)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    paths = folder / "stdout.txt", folder / "stderr.txt"
+    with open(paths[0], "wb") as out, open(paths[1], "wb") as err:
+        os.dup2(out.fileno(), 1)
+        os.dup2(err.fileno(), 2)
+        try:
+            yield paths
+        finally:
+            with contextlib.suppress(Exception):
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
+def read_bounded(path: Path, limit: int = MAX_OUTPUT_BYTES) -> tuple[str, bool]:
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    return data[:limit].decode("utf-8", "replace"), len(data) > limit
+
+
+def run_captured(name: str, prelude: Path | None, chain: list[Path], results: Path) -> RunResult:
+    """Run a snippet chain with its output captured to ``results``; never raises for the snippet's faults."""
+    results.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix=f"snippet-{name}-"))
+    started = time.perf_counter()
+    error = ""
+    previous = os.getcwd()
+    with captured_fds(results) as (out_path, err_path):
+        try:
+            os.chdir(workdir)
+            run_chain(prelude, chain)
+        except BaseException as exc:  # the snippet's fault, reported as its result
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            error = snippet_traceback(exc)
+        finally:
+            os.chdir(previous)
+    figures = save_figures(results, name) if not error else []
+    stdout, truncated = read_bounded(out_path)
+    stderr, _ = read_bounded(err_path)
+    return RunResult(name=name, ok=not error, stdout=stdout, stderr=stderr, figures=figures,
+                     error=error, seconds=time.perf_counter() - started, truncated=truncated)
+
+
+def worker_main() -> None:
+    """The worker process: requests on stdin, results on the descriptor that was stdout."""
+    replies = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)  # stray prints between runs must not corrupt the replies
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # oversized writes raise in the snippet instead
+    resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
+    for line in sys.stdin:
+        request = json.loads(line)
+        if request["op"] == "warm":
+            started = time.perf_counter()
+            try:
+                if request.get("prelude"):
+                    with contextlib.redirect_stdout(io.StringIO()):
+                        run_chain(Path(request["prelude"]), [])
+                replies.write(json.dumps({"ok": True, "seconds": time.perf_counter() - started}) + "\n")
+            except BaseException as exc:
+                replies.write(json.dumps({"ok": False, "error": snippet_traceback(exc)}) + "\n")
+            continue
+        result = run_captured(
+            request["name"],
+            Path(request["prelude"]) if request.get("prelude") else None,
+            [Path(p) for p in request["chain"]],
+            Path(request["results"]),
+        )
+        replies.write(result.to_json() + "\n")
+
+
+if __name__ == "__main__":
+    worker_main()

@@ -1,0 +1,101 @@
+"""HTML stage: a rendered deck written as ``<deck>/index.html`` with its theme, vendor files and
+figures, and the ``index.html`` that lists every deck."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .assets import Assets
+from .config import DeckConfig, load_deck_source
+from .project import Project
+from .render import RenderedDeck, template_environment
+
+SLIDE_HEIGHT = 681  # Remark's reference slide height in pixels, whatever the ratio
+
+
+def slide_size(config: DeckConfig) -> tuple[int, int]:
+    """The reference slide size Remark lays slides out at: 16:9 gives 1210x681."""
+    return round(SLIDE_HEIGHT * config.aspect), SLIDE_HEIGHT
+
+
+def script_json(value: object) -> Markup:
+    """JSON that is safe inside a <script>: no `</script>`, `<!--` or `]]>` can end or bend it."""
+    text = json.dumps(value, ensure_ascii=False)
+    for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return Markup(text)
+
+
+def remark_options(deck: RenderedDeck) -> dict:
+    config = deck.config
+    return {
+        "source": deck.markdown,
+        "ratio": config.ratio,
+        "highlightStyle": config.highlight_style,
+        "highlightLines": True,
+        "highlightSpans": True,
+        "countIncrementalSlides": config.count_incremental_slides,
+        "slideNumberFormat": config.slide_number_format,
+        "navigation": {"scroll": False},
+    }
+
+
+def shell_environment(project: Project) -> jinja2.Environment:
+    """Templates for the page itself: HTML autoescaped, the package's own also as ``remarkdeck/…``."""
+    env = template_environment(project, jinja2.PrefixLoader({"remarkdeck": jinja2.FileSystemLoader(
+        Path(__file__).parent / "templates")}))
+    env.autoescape = jinja2.select_autoescape(enabled_extensions=("html",), default=False)
+    return env
+
+
+def write_deck(project: Project, deck: RenderedDeck, assets: Assets, figures: dict[str, Path],
+               target: Path) -> None:
+    """Write one deck's folder: index.html, theme.css, vendor/ and figures/."""
+    env = shell_environment(project)
+    width, height = slide_size(deck.config)
+    variables = {"config": deck.config, "deck": deck.name, "slide_width": width, "slide_height": height}
+    target.mkdir(parents=True)
+    page = env.get_template("deck.html").render(remark_options=script_json(remark_options(deck)), **variables)
+    (target / "index.html").write_text(page, encoding="utf-8")
+    (target / "theme.css").write_text(env.get_template("theme.css").render(**variables), encoding="utf-8")
+    assets.copy_into(target / "vendor")
+    for url, source in figures.items():
+        (target / url).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target / url)
+
+
+@dataclass
+class DeckEntry:
+    name: str
+    config: DeckConfig
+    downloads: list[tuple[str, str]]
+
+
+def write_index(project: Project, built: list[str], target: Path) -> None:
+    """``index.html`` listing every deck that is (or is about to be) in build/."""
+    entries = []
+    for name in project.deck_names():
+        if name not in built and not (project.build_dir / name / "index.html").is_file():
+            continue
+        config, _ = load_deck_source(project.deck_path(name))
+        downloads = [(label, file) for label, file in
+                     (("PDF", f"{name}.pdf"), ("handout PDF", f"{name}-handout.pdf"), ("single file", f"{name}.html"))
+                     if (project.build_dir / file).is_file() or (target.parent / file).is_file()]
+        entries.append(DeckEntry(name, config, downloads))
+    page = shell_environment(project).get_template("index.html").render(decks=entries)
+    target.write_text(page, encoding="utf-8")
+
+
+def copy_images(project: Project, target: Path) -> None:
+    """img/ as build/img/, so decks keep their ``../img/...`` paths."""
+    if project.img_dir.is_dir():
+        shutil.copytree(project.img_dir, target, ignore=shutil.ignore_patterns("README.md", ".*"))
+    else:
+        target.mkdir()

@@ -1,0 +1,200 @@
+"""Jinja stage: a deck's Markdown source rendered into the Markdown that Remark will see.
+
+Templates are looked up in the project's ``templates/`` first, then in the defaults shipped with
+remarkdeck; the same lookup serves deck includes, macros, the HTML shell and the theme.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Protocol
+
+import jinja2
+from markupsafe import escape
+
+from .config import DeckConfig
+from .errors import DeckError, Location, SnippetError, TemplateError
+from .project import PACKAGE_TEMPLATES, Project
+from .snippets import HIDDEN_REGIONS, SnippetLibrary
+
+
+class Outputs(Protocol):
+    """What a build offers slides of a snippet's run (see ``execute.py``)."""
+
+    def output(self, name: str) -> str: ...
+
+    def figure(self, name: str, index: int) -> str: ...
+
+
+@dataclass
+class RenderedDeck:
+    """The Markdown Remark will see, and where each of its lines came from."""
+
+    name: str
+    path: Path
+    config: DeckConfig
+    markdown: str
+    source_lines: list[int]
+    generated_blocks: list[str] = field(default_factory=list)
+    used_snippets: set[str] = field(default_factory=set)
+    figures: list[str] = field(default_factory=list)
+
+    def location(self, rendered_line: int) -> Location:
+        """The deck source line that produced a rendered line."""
+        index = min(max(rendered_line, 1), len(self.source_lines)) - 1
+        return Location(self.path, self.source_lines[index] if self.source_lines else 0)
+
+
+class _DeckLoader(jinja2.BaseLoader):
+    """Serves the deck body under its own path, so Jinja's errors and tracebacks name the file."""
+
+    def __init__(self, name: str, path: Path, body: str):
+        self.name, self.path, self.body = name, path, body
+
+    def get_source(self, environment, template):
+        if template != self.name:
+            raise jinja2.TemplateNotFound(template)
+        return self.body, str(self.path), lambda: False
+
+
+def template_environment(project: Project, extra_loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
+    """The Jinja environment for decks and the HTML shell: project templates before package ones."""
+    loaders = [jinja2.FileSystemLoader(project.templates_dir), jinja2.FileSystemLoader(PACKAGE_TEMPLATES)]
+    if extra_loader is not None:
+        loaders.insert(0, extra_loader)
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def render_deck(project: Project, name: str, path: Path, config: DeckConfig, body: str,
+                outputs: Outputs) -> RenderedDeck:
+    """Render the deck body with Jinja; every failure names ``slides/<deck>.md:<line>``."""
+    template_name = f"slides/{name}.md"
+    env = template_environment(project, _DeckLoader(template_name, path, body))
+    deck = RenderedDeck(name=name, path=path, config=config, markdown="", source_lines=[])
+    env.globals.update(_macros(project, deck, outputs))
+    try:
+        markdown = env.get_template(template_name).render(**_escaped(config.variables()), deck=name)
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(_syntax_message(error), _syntax_location(error, path)) from None
+    except RecursionError:
+        raise TemplateError(
+            "templates include each other without end (an include cycle): break the cycle",
+            _template_location(path),
+        ) from None
+    except DeckError as error:
+        if error.location is None:
+            error.location = _template_location(path)
+        raise
+    except jinja2.TemplateNotFound as error:
+        raise TemplateError(
+            f"template '{error.name}' not found: create templates/{error.name} or fix the name",
+            _template_location(path),
+        ) from None
+    except jinja2.UndefinedError as error:
+        raise TemplateError(
+            f"{error.message}: define it in the front matter or fix the name",
+            _template_location(path),
+        ) from None
+    deck.markdown = markdown
+    deck.source_lines = map_lines(body, markdown)
+    return deck
+
+
+def _escaped(variables: dict) -> dict:
+    """Metadata is text, not markup: a title with ``<script>`` in it shows as typed."""
+    return {key: escape(value) if isinstance(value, str) else value for key, value in variables.items()}
+
+
+def _macros(project: Project, deck: RenderedDeck, outputs: Outputs) -> dict[str, Callable]:
+    library = SnippetLibrary(project.snippets_dir / deck.name, deck.name)
+
+    def snippet(name: str, region: str | None = None, highlight=(), hide=HIDDEN_REGIONS,
+                lang: str | None = None) -> str:
+        code = library.get(name)
+        deck.used_snippets.add(name)
+        shown = [text for _, text in code.shown_lines(region, tuple(hide))]
+        marked = _highlight(shown, highlight, name)
+        return deck_block("\n".join(marked), lang or code.language, deck)
+
+    def output(name: str, lang: str = "text") -> str:
+        library.get(name)
+        deck.used_snippets.add(name)
+        return deck_block(outputs.output(name).rstrip("\n"), lang, deck)
+
+    def figure(name: str, index: int = 1, width: str | None = None, alt: str | None = None,
+               **attributes: str) -> str:
+        library.get(name)
+        deck.used_snippets.add(name)
+        src = outputs.figure(name, index)
+        deck.figures.append(src)
+        attrs = {"src": src, "alt": alt or f"figure made by snippet {name}", "width": width, **attributes}
+        rendered = " ".join(f'{key}="{escape(value)}"' for key, value in attrs.items() if value)
+        return f"<img {rendered}>"
+
+    return {"snippet": snippet, "output": output, "figure": figure}
+
+
+def _highlight(lines: list[str], highlight, name: str) -> list[str]:
+    """Prefix the chosen lines with Remark's ``*`` marker; a line is chosen by its 1-based
+    number in the shown block or by a piece of its text."""
+    wanted = [highlight] if isinstance(highlight, (int, str)) else list(highlight)
+    chosen = set()
+    for item in wanted:
+        matches = [i for i, text in enumerate(lines, 1) if (item == i if isinstance(item, int) else str(item) in text)]
+        if not matches:
+            raise SnippetError(f"highlight {item!r} matches no shown line of snippet '{name}'")
+        chosen.update(matches)
+    return [f"*{text}" if number in chosen else text for number, text in enumerate(lines, 1)]
+
+
+def deck_block(code: str, lang: str, deck: RenderedDeck) -> str:
+    """A fenced block made by a macro (validation tells these from blocks typed into slides)."""
+    fence = "```"
+    while fence in code:
+        fence += "`"
+    deck.generated_blocks.append(code)
+    return f"{fence}{lang}\n{code}\n{fence}"
+
+
+def map_lines(source: str, rendered: str) -> list[int]:
+    """For each rendered line, the source line it came from. Unchanged lines map to themselves;
+    lines a Jinja expression or include produced map to the first source line of the changed span."""
+    source_lines, rendered_lines = source.split("\n"), rendered.split("\n")
+    mapping = [0] * len(rendered_lines)
+    matcher = difflib.SequenceMatcher(None, source_lines, rendered_lines, autojunk=False)
+    for tag, s1, s2, r1, r2 in matcher.get_opcodes():
+        for offset, index in enumerate(range(r1, r2)):
+            if tag == "equal" or (tag == "replace" and r2 - r1 == s2 - s1):
+                mapping[index] = s1 + offset + 1
+            elif tag == "insert":
+                mapping[index] = max(s1, 1)  # produced by the line before the insertion
+            else:
+                mapping[index] = s1 + 1
+    return [min(line, len(source_lines)) for line in mapping]
+
+
+def _syntax_message(error: jinja2.TemplateSyntaxError) -> str:
+    return f"template syntax error: {error.message}; check the {{{{ }}}} and {{% %}} tags on this line"
+
+
+def _syntax_location(error: jinja2.TemplateSyntaxError, deck_path: Path) -> Location:
+    path = Path(error.filename) if error.filename else deck_path
+    return Location(path, error.lineno or 0)
+
+
+def _template_location(deck_path: Path) -> Location:
+    """The innermost template line in the traceback being handled (the deck's, if no other)."""
+    frames = traceback.extract_tb(sys.exc_info()[2])
+    templates = [f for f in frames if f.filename and not f.filename.endswith(".py") and Path(f.filename).exists()]
+    if templates:
+        return Location(Path(templates[-1].filename), templates[-1].lineno or 0)
+    return Location(deck_path, 0)

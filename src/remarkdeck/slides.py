@@ -1,0 +1,110 @@
+"""Remark's view of a Markdown deck: slides, their properties, increments and notes.
+
+Mirrors Remark 0.14's lexer closely enough for validation and printing: ``---`` starts a slide,
+``--`` an incremental step that continues the previous slide, ``???`` starts the presenter notes,
+and leading ``key: value`` lines are slide properties. Separators inside fenced code do not count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SEPARATOR = re.compile(r"^(---?)\s*$")
+PROPERTY = re.compile(r"^([-\w]+):(.*)$")
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+NOTES = re.compile(r"^\?\?\?\s*$")
+
+
+@dataclass
+class Slide:
+    """One Remark slide; ``line`` is the 1-based line of its first line in the rendered Markdown."""
+
+    line: int
+    increment: bool
+    properties: dict[str, str] = field(default_factory=dict)
+    property_lines: dict[str, int] = field(default_factory=dict)
+    content_line: int = 0
+    content: str = ""
+    notes: str = ""
+
+    @property
+    def excluded(self) -> bool:
+        return self.properties.get("exclude", "").strip().lower() == "true"
+
+    @property
+    def counted(self) -> bool:
+        return self.properties.get("count", "").strip().lower() != "false"
+
+    @property
+    def name(self) -> str:
+        return self.properties.get("name", "").strip()
+
+
+def split_slides(markdown: str) -> list[Slide]:
+    """Split a deck into slides in source order, excluded ones included."""
+    chunks: list[tuple[int, bool, list[str]]] = [(1, False, [])]
+    fence = ""
+    for number, line in enumerate(markdown.split("\n"), start=1):
+        opened = FENCE.match(line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = ""
+        elif opened:
+            fence = opened.group(1)
+        elif match := SEPARATOR.match(line):
+            chunks.append((number + 1, match.group(1) == "--", []))
+            continue
+        chunks[-1][2].append(line)
+    slides: list[Slide] = []
+    for first_line, increment, lines in chunks:
+        slide = _parse_slide(first_line, increment, lines)
+        if increment and slides:
+            # an increment continues its slide: same properties, content accumulated
+            previous = slides[-1]
+            inherited = dict(previous.properties)
+            inherited.update(slide.properties)
+            slide.properties = inherited
+        slides.append(slide)
+    return slides
+
+
+def _parse_slide(first_line: int, increment: bool, lines: list[str]) -> Slide:
+    slide = Slide(line=first_line, increment=increment)
+    index = 0
+    while index < len(lines) and (match := PROPERTY.match(lines[index])):
+        slide.properties[match.group(1)] = match.group(2).strip()
+        slide.property_lines[match.group(1)] = first_line + index
+        index += 1
+    body = lines[index:]
+    for offset, line in enumerate(body):
+        if NOTES.match(line):
+            slide.notes = "\n".join(body[offset + 1:])
+            body = body[:offset]
+            break
+    slide.content_line = first_line + index
+    slide.content = "\n".join(body)
+    return slide
+
+
+def visible_slides(slides: list[Slide]) -> list[Slide]:
+    """The slides Remark shows: excluded slides (and their increments) dropped."""
+    shown, excluded = [], False
+    for slide in slides:
+        if not slide.increment:
+            excluded = slide.excluded
+        elif slide.excluded:
+            excluded = True
+        if not excluded:
+            shown.append(slide)
+    return shown
+
+
+def slide_numbers(slides: list[Slide], count_incremental: bool = False) -> list[int]:
+    """The number Remark prints on each visible slide, in order."""
+    numbers, current = [], 0
+    for slide in visible_slides(slides):
+        if slide.counted and (count_incremental or not slide.increment):
+            current += 1
+        numbers.append(max(current, 1))
+    return numbers

@@ -1,0 +1,166 @@
+"""Validation stage: the rendered Markdown checked with markdown-it-py before anything is written.
+
+Each check takes the deck (rendered Markdown plus its slides) and yields problems at rendered
+lines; the stage maps them back to source lines and reports them all at once.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .errors import DeckErrors, ValidationError
+from .project import Project
+from .render import RenderedDeck
+from .slides import Slide, split_slides, visible_slides
+
+HTML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.S)
+HTML_SOURCE = re.compile(r"""<(img|video|audio|source|iframe|embed|track)\b[^>]*?\s(?:src|poster)\s*=\s*["']?([^"'\s>]+)""", re.I | re.S)
+CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""", re.I)
+HTML_HREF = re.compile(r"""<a\b[^>]*?\shref\s*=\s*["']#([^"']*)["']""", re.I)
+
+_markdown = MarkdownIt("commonmark").enable("table")
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int  # rendered line
+    message: str
+
+
+@dataclass
+class DeckView:
+    """What the checks look at: the deck, its slides, each slide's tokens."""
+
+    project: Project
+    deck: RenderedDeck
+    slides: list[Slide]
+
+    def shown(self) -> list[Slide]:
+        return visible_slides(self.slides)
+
+    def tokens(self, slide: Slide) -> Iterator[tuple[int, Token]]:
+        """Every token of a slide (inline children included) with its rendered line."""
+        for token in _markdown.parse(slide.content):
+            line = slide.content_line + (token.map[0] if token.map else 0)
+            yield line, token
+            for child in token.children or ():
+                yield line, child
+                line += child.type in ("softbreak", "hardbreak")
+
+
+def check_typed_code(view: DeckView) -> Iterator[Problem]:
+    generated = {_normal(block) for block in view.deck.generated_blocks}
+    for slide in view.slides:
+        for line, token in view.tokens(slide):
+            if token.type in ("fence", "code_block") and _normal(token.content) not in generated:
+                yield Problem(line, (
+                    "code block typed into the slide: move the code to "
+                    f"snippets/{view.deck.name}/<name>.py and show it with {{{{ snippet(\"<name>\") }}}}"
+                    + (" (a line indented by 4 spaces is a code block in Markdown)" if token.type == "code_block" else "")
+                ))
+
+
+def check_sources(view: DeckView) -> Iterator[Problem]:
+    for slide in view.shown():
+        if background := slide.properties.get("background-image"):
+            line = slide.property_lines.get("background-image", slide.line)
+            for url in CSS_URL.findall(background):
+                yield from _check_source(view, url, line)
+        for line, token in view.tokens(slide):
+            if token.type == "image":
+                yield from _check_source(view, token.attrGet("src") or "", line)
+            elif token.type in ("html_block", "html_inline"):
+                html = HTML_COMMENT.sub("", token.content)
+                for _, url in HTML_SOURCE.findall(html):
+                    yield from _check_source(view, url, line)
+                for url in CSS_URL.findall(html):
+                    yield from _check_source(view, url, line)
+
+
+def check_internal_links(view: DeckView) -> Iterator[Problem]:
+    shown = view.shown()
+    names = {slide.name for slide in shown if slide.name}
+    for slide in shown:
+        for line, token in view.tokens(slide):
+            targets = []
+            if token.type == "link_open" and (token.attrGet("href") or "").startswith("#"):
+                targets.append(str(token.attrGet("href"))[1:])
+            elif token.type in ("html_block", "html_inline"):
+                targets.extend(HTML_HREF.findall(HTML_COMMENT.sub("", token.content)))
+            for target in targets:
+                if target and not target.isdigit() and target not in names:
+                    known = ", ".join(sorted(names)) or "none"
+                    yield Problem(line, f"link to '#{target}' matches no slide name (slide names: {known}); "
+                                        f"add 'name: {target}' to the slide or fix the link")
+
+
+def check_unique_names(view: DeckView) -> Iterator[Problem]:
+    first_seen: dict[str, int] = {}
+    for slide in view.shown():
+        if "name" not in slide.property_lines:
+            continue
+        line = slide.property_lines["name"]
+        if slide.name in first_seen:
+            where = view.deck.location(first_seen[slide.name])
+            yield Problem(line, f"slide name '{slide.name}' is already used at line {where.line}: names must be unique")
+        else:
+            first_seen[slide.name] = line
+
+
+CHECKS: list[tuple[str, Callable[[DeckView], Iterator[Problem]]]] = [
+    ("typed code", check_typed_code),
+    ("sources", check_sources),
+    ("internal links", check_internal_links),
+    ("unique names", check_unique_names),
+]
+
+
+def validate_deck(project: Project, deck: RenderedDeck) -> list[Slide]:
+    """Run every check; raise all problems together, each at its source line. Returns the slides."""
+    view = DeckView(project, deck, split_slides(deck.markdown))
+    problems = [problem for _, check in CHECKS for problem in check(view)]
+    if problems:
+        problems.sort(key=lambda p: p.line)
+        raise DeckErrors([ValidationError(p.message, deck.location(p.line)) for p in problems])
+    return view.slides
+
+
+def _check_source(view: DeckView, url: str, line: int) -> Iterator[Problem]:
+    """A loaded file must be in the build: under img/ (as ``../img/...``) or a snippet's figure."""
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob") or url in view.deck.figures:
+        return
+    if parts.scheme or parts.netloc:
+        yield Problem(line, f"'{url}' is loaded from the web at presentation time: "
+                            f"save the file under img/ and use '../img/<file>'")
+        return
+    if not parts.path:
+        return
+    resolved = _source_file(view.project, view.deck.name, unquote(parts.path))
+    if resolved is None:
+        yield Problem(line, f"'{url}' is outside what the build copies: put the file under img/ "
+                            f"and load it as '../img/<file>'")
+    elif not resolved.is_file():
+        yield Problem(line, f"'{url}' not found: expected {view.project.relative(resolved)}; "
+                            f"add the file or fix the path")
+
+
+def _source_file(project: Project, deck: str, path: str) -> Path | None:
+    """The source file a deck-relative URL path loads, or None if the build has no such place."""
+    page_dir = f"build/{deck}"
+    target = posixpath.normpath(path if path.startswith("/") else posixpath.join(page_dir, path))
+    if target == "build/img" or not target.startswith("build/img/"):
+        return None
+    return project.img_dir / target[len("build/img/"):]
+
+
+def _normal(code: str) -> str:
+    return "\n".join(line.strip() for line in code.strip("\n").split("\n"))
