@@ -46,6 +46,31 @@ def _build(project: Project, args) -> int:
     return 0
 
 
+def _browser(project: Project, args) -> int:
+    from .browser import find_browser, install_browser
+
+    browser = install_browser(say=lambda m: print(m, file=sys.stderr)) if args.install else find_browser()
+    print(browser)
+    return 0
+
+
+def _serve(project: Project, args) -> int:
+    from .serve import serve
+
+    serve(project, [args.deck] if args.deck else None, host=args.host, port=args.port,
+          say=lambda message: print(message, file=sys.stderr, flush=True))
+    return 0
+
+
+def _pdf(project: Project, args) -> int:
+    from .pdf import print_decks
+
+    report = print_decks(project, args.decks, notes=args.notes, timeout=args.timeout, quiet=args.quiet)
+    if not args.quiet:
+        print(f"printed {len(report.pdfs)} PDF(s); {report.seconds:.2f} s", file=sys.stderr)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="remarkdeck", description="Build Remark.js lecture decks whose code runs.")
     parser.add_argument("--version", action="version", version=f"remarkdeck {__version__}")
@@ -57,4 +82,23 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="re-run every snippet whose output is shown")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.set_defaults(command=_build)
+
+    browser = commands.add_parser("browser", help="show the browser remarkdeck uses (--install: get one if none)")
+    browser.add_argument("--install", action="store_true", help="install Chromium when no browser is found")
+    browser.set_defaults(command=_browser)
+
+    pdf = commands.add_parser("pdf", help="print built decks as build/<deck>.pdf and build/<deck>-handout.pdf")
+    pdf.add_argument("decks", nargs="*", metavar="DECK", help="deck names (default: every deck)")
+    pdf.add_argument("--notes", action="store_true", help="presenter notes under each slide of the handout")
+    pdf.add_argument("--timeout", type=float, default=60, metavar="SECONDS",
+                     help="how long a deck may take to be ready to print (default: 60)")
+    pdf.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
+    pdf.set_defaults(command=_pdf)
+
+    serve = commands.add_parser("serve", help="serve build/ at http://127.0.0.1:8000, rebuilt and reloaded on every change")
+    serve.add_argument("deck", nargs="?", metavar="DECK", help="the deck to build and show (default: every deck)")
+    serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000; 0: any free one)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the interface to listen on (default: 127.0.0.1, this machine only)")
+    serve.set_defaults(command=_serve)
     return parser

@@ -13,6 +13,7 @@ A deck file may start with a block between two ``+++`` lines::
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -134,7 +135,9 @@ def _check(option: Option, value: object, where: Location) -> object:
             f"'{option.name}' is {value!r}; choose one of: {', '.join(option.choices)}", where
         )
     if option.pattern and not re.fullmatch(option.pattern, value):
-        raise ConfigError(f"'{option.name}' is {value!r}, which is not valid: {option.doc}", where)
+        raise ConfigError(
+            f"'{option.name}' is {value!r}, which is not valid: write it like "
+            f"{option.name} = {json.dumps(option.default)} ({option.doc})", where)
     return value
 
 

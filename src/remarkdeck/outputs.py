@@ -54,7 +54,7 @@ class SnippetOutputs:
 
     def _result(self, name: str) -> RunResult:
         if name not in self.results:
-            self.results[name] = self._fetch(name)
+            self.results[name] = self.fetch(name)
         result = self.results[name]
         if not result.ok:
             snippet = self.library.get(name)
@@ -64,7 +64,9 @@ class SnippetOutputs:
             )
         return result
 
-    def _fetch(self, name: str) -> RunResult:
+    def fetch(self, name: str) -> RunResult:
+        """The snippet's result: from the cache when its key matches (unless forced), else a fresh
+        run, stored in the cache when it succeeds."""
         snippet = self.library.get(name)
         if not snippet.runnable:
             raise SnippetError(f"snippet '{name}' is {snippet.language}, which remarkdeck shows but does not run")

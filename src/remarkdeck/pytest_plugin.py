@@ -1,0 +1,165 @@
+"""pytest plugin: every file in ``snippets/<deck>/`` is a test item that runs it.
+
+Snippets run in one worker process per pytest process (the prelude's imports paid once), each in a
+fresh namespace with Keras state reset and seeds fixed; a hang or a crash fails that snippet only.
+Successful runs fill the build's output cache. Fixtures give tests a snippet's namespace or output.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from .execute import DEFAULT_TIMEOUT, RunResult, run_chain, worker_environment
+from .outputs import SnippetOutputs
+from .project import Project
+from .runner import SnippetRunner
+from .snippets import SnippetLibrary, slides_using
+
+
+# -- options ---------------------------------------------------------------------------------------
+
+def pytest_addoption(parser):
+    group = parser.getgroup("remarkdeck", "remarkdeck snippets")
+    group.addoption("--snippet-timeout", type=float, default=None,
+                    help=f"seconds one snippet may run, prelude imports not counted (default {DEFAULT_TIMEOUT:g})")
+    parser.addini("snippet_timeout", f"seconds one snippet may run (default {DEFAULT_TIMEOUT:g})",
+                  default=str(DEFAULT_TIMEOUT))
+
+
+# -- configure -------------------------------------------------------------------------------------
+
+def pytest_configure(config):
+    timeout = config.getoption("--snippet-timeout") or float(config.getini("snippet_timeout"))
+    config.stash[_SESSION] = _SnippetSession(timeout)
+    config.addinivalue_line("markers", "snippet: a lecture snippet run as a test")
+
+
+def pytest_unconfigure(config):
+    session = config.stash.get(_SESSION, None)
+    if session is not None:
+        session.close()
+
+
+# -- collection ------------------------------------------------------------------------------------
+
+def pytest_collect_file(file_path: Path, parent):
+    deck_dir = file_path.parent
+    if file_path.suffix == ".py" and deck_dir.parent.name == "snippets" and (deck_dir.parent.parent / "slides").is_dir():
+        return SnippetFile.from_parent(parent, path=file_path)
+    return None
+
+
+class SnippetFile(pytest.File):
+    def collect(self):
+        yield SnippetItem.from_parent(self, name=self.path.stem)
+
+
+class SnippetFailed(Exception):
+    """A snippet raised, timed out, or killed its interpreter."""
+
+
+class SnippetItem(pytest.Item):
+    """One snippet, run with its prelude and requirements."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.add_marker(pytest.mark.snippet)
+        self.project = Project(self.path.parent.parent.parent)
+        self.deck = self.path.parent.name
+
+    # -- run
+
+    def runtest(self):
+        outputs = self.config.stash[_SESSION].outputs(self.project, self.deck)
+        result = outputs.fetch(self.name)
+        self.user_properties.append(("seconds", round(result.seconds, 3)))
+        if not result.ok:
+            raise SnippetFailed(result)
+        if result.stdout:
+            self.add_report_section("call", "snippet stdout", result.stdout)
+
+    # -- report
+
+    def repr_failure(self, excinfo, style=None):
+        if not isinstance(excinfo.value, SnippetFailed):
+            return super().repr_failure(excinfo, style)
+        result: RunResult = excinfo.value.args[0]
+        shown = slides_using(self.project.slides_dir / f"{self.deck}.md", self.name)
+        where = ", ".join(str(location) for location in shown) or "no slide"
+        lines = [f"snippet {self.deck}/{self.name} failed ({self.project.relative(self.path)}), "
+                 f"shown on {where}", "", result.error.rstrip()]
+        if result.stderr.strip() and "Traceback" not in result.stderr:
+            lines += ["", "its error output (last lines):", *result.stderr.strip().split("\n")[-10:]]
+        return "\n".join(lines)
+
+    def reportinfo(self):
+        return self.path, 0, f"snippet {self.deck}/{self.name}"
+
+
+# -- fixtures --------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def snippet_namespace(request):
+    """``snippet_namespace(deck, name)``: the globals a snippet leaves, run in this process once per
+    session (its working directory is ``ns["__snippet_cwd__"]``)."""
+    cache: dict[tuple[str, str], dict] = {}
+    project = Project.find(Path(str(request.config.rootpath)))
+    for key, value in worker_environment().items():
+        os.environ.setdefault(key, value)
+
+    def namespace(deck: str, name: str) -> dict:
+        if (deck, name) not in cache:
+            library = SnippetLibrary(project.snippets_dir / deck, deck)
+            prelude = library.prelude()
+            chain = [s.path for s in library.chain(name)]
+            workdir = tempfile.mkdtemp(prefix=f"snippet-{name}-")
+            previous = os.getcwd()
+            os.chdir(workdir)
+            try:
+                ns = run_chain(prelude.path if prelude and name != prelude.name else None, chain)
+            finally:
+                os.chdir(previous)
+            ns["__snippet_cwd__"] = workdir
+            cache[(deck, name)] = ns
+        return cache[(deck, name)]
+
+    return namespace
+
+
+@pytest.fixture(scope="session")
+def snippet_output(request):
+    """``snippet_output(deck, name)``: what the snippet printed, run in the snippet worker."""
+    project = Project.find(Path(str(request.config.rootpath)))
+    session = request.config.stash[_SESSION]
+
+    def output(deck: str, name: str) -> str:
+        result = session.outputs(project, deck).fetch(name)
+        if not result.ok:
+            raise AssertionError(f"snippet {deck}/{name} failed:\n{result.error}")
+        return result.stdout
+
+    return output
+
+
+class _SnippetSession:
+    """The worker and per-deck outputs shared by every snippet item of this pytest process."""
+
+    def __init__(self, timeout: float):
+        self.runner = SnippetRunner(timeout=timeout)
+        self._outputs: dict[tuple[Path, str], SnippetOutputs] = {}
+
+    def outputs(self, project: Project, deck: str) -> SnippetOutputs:
+        key = (project.root, deck)
+        if key not in self._outputs:
+            self._outputs[key] = SnippetOutputs(project, deck, self.runner, force=True, progress=lambda _: None)
+        return self._outputs[key]
+
+    def close(self) -> None:
+        self.runner.close()
+
+
+_SESSION = pytest.StashKey[_SnippetSession]()

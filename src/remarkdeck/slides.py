@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 SEPARATOR = re.compile(r"^(---?)\s*$")
 PROPERTY = re.compile(r"^([-\w]+):(.*)$")
+COMMENT_PROPERTY = re.compile(r"^<!--\s*([-\w]+):(.*?)\s*-->\s*$")  # Remark reads these too
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 NOTES = re.compile(r"^\?\?\?\s*$")
 
@@ -72,7 +73,9 @@ def split_slides(markdown: str) -> list[Slide]:
 def _parse_slide(first_line: int, increment: bool, lines: list[str]) -> Slide:
     slide = Slide(line=first_line, increment=increment)
     index = 0
-    while index < len(lines) and (match := PROPERTY.match(lines[index])):
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    while index < len(lines) and (match := PROPERTY.match(lines[index]) or COMMENT_PROPERTY.match(lines[index])):
         slide.properties[match.group(1)] = match.group(2).strip()
         slide.property_lines[match.group(1)] = first_line + index
         index += 1

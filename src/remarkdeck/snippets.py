@@ -165,8 +165,8 @@ class SnippetLibrary:
             path = self._path(name)
             if path is None:
                 raise SnippetError(
-                    f"no snippet '{name}': create {self.folder.name}/{name}.py in "
-                    f"snippets/{self.deck}/ (snippets here: {', '.join(self.names()) or 'none'})",
+                    f"no snippet '{name}': create snippets/{self.deck}/{name}.py "
+                    f"(snippets of this deck: {', '.join(self.names()) or 'none'})",
                     where,
                 )
             self._loaded[name] = load_snippet(path, self.deck)
@@ -205,3 +205,18 @@ class SnippetLibrary:
             return exact
         others = sorted(p for p in self.folder.glob(f"{name}.*") if p.is_file() and p.stem == name)
         return others[0] if others else None
+
+
+USE = re.compile(r"""\b(snippet|output|figure)\(\s*["']([\w.-]+)["']""")
+
+
+def slides_using(deck_path: Path, name: str) -> list[Location]:
+    """Where a deck's source shows a snippet, its output or its figure."""
+    if not deck_path.is_file():
+        return []
+    text = deck_path.read_text(encoding="utf-8-sig", errors="replace")
+    return [
+        Location(deck_path, number)
+        for number, line in enumerate(text.split("\n"), start=1)
+        if any(found == name for _, found in USE.findall(line))
+    ]

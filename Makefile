@@ -1,0 +1,57 @@
+# remarkdeck: `make slides` builds every deck, `make test` runs every check.
+# Setup (the Python venv, npm packages, a browser) runs only when its inputs changed: each step
+# leaves a stamp file inside what it installed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+BROWSER_STAMP := $(VENV)/.browser
+
+.PHONY: slides test pdf serve bench clean distclean lock setup browser
+
+slides: $(PY_STAMP) $(NPM_STAMP)
+	$(BIN)/remarkdeck build
+
+test: $(PY_STAMP) $(NPM_STAMP) $(BROWSER_STAMP)
+	$(BIN)/pytest -n 2
+
+pdf: slides $(BROWSER_STAMP)
+	$(BIN)/remarkdeck pdf
+
+serve: $(PY_STAMP) $(NPM_STAMP)
+	$(BIN)/remarkdeck serve
+
+bench: $(PY_STAMP) $(NPM_STAMP) $(BROWSER_STAMP)
+	$(BIN)/python benchmarks/run.py
+
+setup: $(PY_STAMP) $(NPM_STAMP) $(BROWSER_STAMP)
+
+browser: $(BROWSER_STAMP)
+
+$(PY_STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(BROWSER_STAMP): $(PY_STAMP)
+	$(BIN)/remarkdeck browser --install
+	touch $@
+
+lock: $(PY_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[lecture,dev]'
+	{ sed -n '1,2p' requirements.lock; $(BIN)/python -m pip freeze --exclude-editable; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,5 @@
+# region setup
+x = 2
+# endregion
+print("hello", x)
+raise ValueError("no such learning rate")

@@ -1,0 +1,154 @@
+"""`remarkdeck build` on sample projects: what a good deck produces, and one exact error per bad one.
+
+Each ``projects/bad-*`` folder holds only the files that differ from ``projects/basic`` and, in
+``expected.txt``, the exact error output (``{root}`` stands for the project folder).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECTS
+
+BAD = sorted(path.name for path in PROJECTS.glob("bad-*"))
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (the cache and lock aside) with a hash of its content."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and ".cache" not in path.parts and path.name != ".lock"
+    }
+
+
+@pytest.fixture
+def built_basic(sample_project, cli):
+    root = sample_project("basic")
+    result = cli(root, "build")
+    assert result.code == 0, result.stderr
+    return root
+
+
+def test_basic_deck_builds_every_file_it_needs(built_basic):
+    deck = built_basic / "build" / "basic"
+    for name in ("index.html", "theme.css", "vendor/remark.min.js", "vendor/katex/katex.min.js",
+                 "vendor/katex/contrib/auto-render.min.js", "vendor/fonts.css", "figures/plot.png"):
+        assert (deck / name).is_file(), name
+    assert (built_basic / "build" / "img" / "square.svg").is_file()
+    assert list((deck / "vendor" / "katex" / "fonts").glob("*.woff2"))
+    assert list((deck / "vendor" / "fonts").glob("*.woff2"))
+
+
+def test_remark_is_the_official_release_byte_for_byte(built_basic):
+    from conftest import REPO
+
+    shipped = REPO / "node_modules" / "remark-slide" / "out" / "remark.min.js"
+    assert (built_basic / "build" / "basic" / "vendor" / "remark.min.js").read_bytes() == shipped.read_bytes()
+    lock = json.loads((REPO / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/remark-slide"]["version"] == "0.14.0"
+
+
+def test_page_has_deck_options_and_no_outside_references(built_basic):
+    page = (built_basic / "build" / "basic" / "index.html").read_text()
+    assert "var slideshow = remark.create(" in page
+    for option in ('"ratio": "16:9"', '"countIncrementalSlides": false', '"highlightLines": true',
+                   '"highlightSpans": true', '"slideNumberFormat": "%current%/%total%"', '"highlightStyle": "github"'):
+        assert option in page
+    assert "http://" not in page and "https://" not in page
+    css = (built_basic / "build" / "basic" / "vendor" / "fonts.css").read_text()
+    assert "url(fonts/" in css and "http" not in css
+
+
+def test_snippet_code_and_output_are_on_the_slide(built_basic):
+    page = (built_basic / "build" / "basic" / "index.html").read_text()
+    assert '```python\\n*print(\\"hello\\", x)\\n```' in page  # highlighted line, setup hidden
+    assert "```text\\nhello 2\\n```" in page
+    assert "x = 2" not in page
+
+
+def test_index_lists_the_deck_with_its_metadata(built_basic):
+    index = (built_basic / "build" / "index.html").read_text()
+    assert '<a class="deck-title" href="basic/index.html">A sample deck</a>' in index
+    assert "Ada Lovelace · remarkdeck tests · 2026" in index
+
+
+def test_second_build_runs_no_snippet(built_basic, cli):
+    again = cli(built_basic, "build")
+    assert again.code == 0
+    assert "running snippet" not in again.stderr
+    assert "ran 0 snippet(s)" in again.stderr
+
+
+def test_force_reruns_shown_snippets(built_basic, cli):
+    again = cli(built_basic, "build", "--force")
+    assert "running snippet basic/hello" in again.stderr
+    assert "running snippet basic/plot" in again.stderr
+
+
+def test_editing_a_snippet_reruns_only_it_and_changes_the_slide(built_basic, cli):
+    hello = built_basic / "snippets" / "basic" / "hello.py"
+    hello.write_text(hello.read_text().replace('print("hello", x)', 'print("bonjour", x)'))
+    again = cli(built_basic, "build")
+    assert "running snippet basic/hello" in again.stderr
+    assert "running snippet basic/plot" not in again.stderr
+    assert "bonjour 2" in (built_basic / "build" / "basic" / "index.html").read_text()
+
+
+def test_corrupted_cache_entry_is_recomputed(built_basic, cli):
+    entry = next((built_basic / "build" / ".cache" / "snippets" / "basic").glob("hello-*/result.json"))
+    entry.write_text(entry.read_text()[:40])
+    again = cli(built_basic, "build")
+    assert again.code == 0
+    assert "running snippet basic/hello" in again.stderr
+    assert "hello 2" in (built_basic / "build" / "basic" / "index.html").read_text()
+
+
+def test_unused_snippet_is_warned_about(built_basic, cli):
+    (built_basic / "snippets" / "basic" / "forgotten.py").write_text("print(1)\n")
+    again = cli(built_basic, "build")
+    assert again.code == 0
+    assert ("snippets/basic/forgotten.py: warning: snippet 'forgotten' is not used by any slide of "
+            'slides/basic.md: show it with {{ snippet("forgotten") }} or delete it') in again.stderr
+
+
+def test_metadata_with_markup_is_escaped(sample_project, cli):
+    root = sample_project("basic")
+    deck = root / "slides" / "basic.md"
+    deck.write_text(deck.read_text().replace('title = "A sample deck"', 'title = "</title><script>alert(1)</script>"'))
+    assert cli(root, "build").code == 0
+    page = (root / "build" / "basic" / "index.html").read_text()
+    assert "<title>&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>" in page
+    assert "<script>alert(1)" not in page
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_bad_deck_fails_with_its_exact_error_and_keeps_the_previous_build(name, built_basic, cli):
+    before = tree_digest(built_basic / "build")
+    shutil.copytree(PROJECTS / name, built_basic, dirs_exist_ok=True)
+    result = cli(built_basic, "build", "-q")
+    expected = (PROJECTS / name / "expected.txt").read_text().replace("{root}", str(built_basic))
+    assert result.code == 1
+    assert result.stderr == expected
+    assert tree_digest(built_basic / "build") == before
+    assert not list((built_basic / "build").glob(".staging-*"))
+
+
+def test_unknown_front_matter_key_is_a_warning(sample_project, cli):
+    root = sample_project("basic")
+    deck = root / "slides" / "basic.md"
+    deck.write_text(deck.read_text().replace('date = "2026"', 'date = "2026"\nvenue = "Paris"'))
+    result = cli(root, "build")
+    assert result.code == 0
+    assert "slides/basic.md:6: warning: unknown front-matter key 'venue'" in result.stderr
+
+
+def test_unknown_deck_name(built_basic, cli):
+    result = cli(built_basic, "build", "nope")
+    assert result.code == 1
+    assert result.stderr.startswith("slides: no deck named 'nope': expected slides/nope.md (decks here: basic)")
