@@ -25,7 +25,8 @@ KATEX_FONTS = ("katex", "dist/fonts", "katex/fonts", "*.woff2")
 FONT_STYLES = (
     ("@fontsource/source-sans-3", ("latin-400", "latin-400-italic", "latin-600", "latin-700",
                                    "latin-ext-400", "latin-ext-600", "latin-ext-700")),
-    ("@fontsource/ubuntu-mono", ("latin-400", "latin-700")),
+    # DejaVu Mono has the box-drawing characters of tables that programs print (model.summary())
+    ("@fontsource/dejavu-mono", ("latin-400", "latin-700")),
 )
 FONT_URL = re.compile(r"url\(\./files/([^)]+)\)")
 WOFF_FALLBACK = re.compile(r",\s*url\(\./files/[^)]+\.woff\)\s*format\('woff'\)")

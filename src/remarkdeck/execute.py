@@ -8,6 +8,7 @@ that need the resulting namespace.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import io
 import json
 import os
@@ -82,11 +83,15 @@ def execute_file(path: Path, namespace: dict) -> None:
     exec(compile(source, str(path), "exec", dont_inherit=True), namespace)
 
 
-def run_chain(prelude: Path | None, chain: list[Path], namespace: dict | None = None) -> dict:
-    """Prelude, then each file of the chain, in one fresh namespace; returns the namespace."""
-    namespace = {"__name__": "__main__", "__builtins__": __builtins__} if namespace is None else namespace
+def run_chain(prelude: Path | None, chain: list[Path], before_last=None) -> dict:
+    """Prelude, then each file of the chain, in one fresh namespace; returns the namespace.
+    ``before_last()`` is called just before the last file runs (the snippet itself)."""
+    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
     reset_state()
-    for path in ([prelude] if prelude else []) + list(chain):
+    files = ([prelude] if prelude else []) + list(chain)
+    for index, path in enumerate(files):
+        if before_last is not None and index == len(files) - 1:
+            before_last()
         execute_file(path, namespace)
     return namespace
 
@@ -137,8 +142,9 @@ def captured_fds(folder: Path):
             os.close(saved[1])
 
 
-def read_bounded(path: Path, limit: int = MAX_OUTPUT_BYTES) -> tuple[str, bool]:
+def read_bounded(path: Path, limit: int = MAX_OUTPUT_BYTES, start: int = 0) -> tuple[str, bool]:
     with open(path, "rb") as handle:
+        handle.seek(start)
         data = handle.read(limit + 1)
     return data[:limit].decode("utf-8", "replace"), len(data) > limit
 
@@ -150,10 +156,16 @@ def run_captured(name: str, prelude: Path | None, chain: list[Path], results: Pa
     started = time.perf_counter()
     error = ""
     previous = os.getcwd()
+    own_output = [0]  # where the snippet's own output starts, after what its requirements printed
+
+    def mark() -> None:
+        sys.stdout.flush()
+        own_output[0] = os.lseek(1, 0, os.SEEK_CUR)
+
     with captured_fds(results) as (out_path, err_path):
         try:
             os.chdir(workdir)
-            run_chain(prelude, chain)
+            run_chain(prelude, chain, before_last=mark)
         except BaseException as exc:  # the snippet's fault, reported as its result
             if isinstance(exc, KeyboardInterrupt):
                 raise
@@ -161,7 +173,7 @@ def run_captured(name: str, prelude: Path | None, chain: list[Path], results: Pa
         finally:
             os.chdir(previous)
     figures = save_figures(results, name) if not error else []
-    stdout, truncated = read_bounded(out_path)
+    stdout, truncated = read_bounded(out_path, start=own_output[0])
     stderr, _ = read_bounded(err_path)
     return RunResult(name=name, ok=not error, stdout=stdout, stderr=stderr, figures=figures,
                      error=error, seconds=time.perf_counter() - started, truncated=truncated)
@@ -171,6 +183,7 @@ def worker_main() -> None:
     """The worker process: requests on stdin, results on the descriptor that was stdout."""
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # stray prints between runs must not corrupt the replies
+    faulthandler.enable()  # a crash still prints the snippet's line (into its captured stderr)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # oversized writes raise in the snippet instead
     resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
     for line in sys.stdin:

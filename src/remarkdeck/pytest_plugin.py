@@ -46,10 +46,25 @@ def pytest_unconfigure(config):
 
 # -- collection ------------------------------------------------------------------------------------
 
+def _is_snippet(path: Path) -> bool:
+    deck_dir = path.parent
+    return path.suffix == ".py" and deck_dir.parent.name == "snippets" and (deck_dir.parent.parent / "slides").is_dir()
+
+
 def pytest_collect_file(file_path: Path, parent):
-    deck_dir = file_path.parent
-    if file_path.suffix == ".py" and deck_dir.parent.name == "snippets" and (deck_dir.parent.parent / "slides").is_dir():
+    # a path pytest's Python collector takes (named on the command line, or test_*.py) reaches
+    # pytest_pycollect_makemodule below instead, so that it is collected once, as a snippet
+    python_files = parent.config.getini("python_files")
+    taken_by_python = parent.session.isinitpath(file_path) or any(file_path.match(p) for p in python_files)
+    if _is_snippet(file_path) and not taken_by_python:
         return SnippetFile.from_parent(parent, path=file_path)
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path: Path, parent):
+    if _is_snippet(module_path):
+        return SnippetFile.from_parent(parent, path=module_path)
     return None
 
 

@@ -128,7 +128,8 @@ def _macros(project: Project, deck: RenderedDeck, outputs: Outputs) -> dict[str,
     def output(name: str, lang: str = "text") -> str:
         library.get(name)
         deck.used_snippets.add(name)
-        return deck_block(outputs.output(name).rstrip("\n"), lang, deck)
+        block = deck_block(outputs.output(name).rstrip("\n"), lang, deck)
+        return f".output[\n{block}\n]"
 
     def figure(name: str, index: int = 1, width: str | None = None, alt: str | None = None,
                **attributes: str) -> str:

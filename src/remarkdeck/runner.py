@@ -117,7 +117,7 @@ class SnippetRunner:
         process = self._process
         code = process.wait()
         self._process = None
-        how = f"killed by signal {signal.Signals(-code).name}" if code < 0 else f"exited with status {code}"
+        how = f"was killed by signal {signal.Signals(-code).name}" if code < 0 else f"exited with status {code}"
         return f"the interpreter running it {how}{self._log_tail()}"
 
     def _log_tail(self, lines: int = 15) -> str:

@@ -1,0 +1,2 @@
+print("about to leave")
+os._exit(3)

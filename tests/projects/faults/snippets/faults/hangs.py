@@ -1,0 +1,3 @@
+# timeout: 2
+while True:
+    time.sleep(0.05)

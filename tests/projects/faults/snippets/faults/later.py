@@ -1,0 +1,2 @@
+# requires: ok
+print("still running after the others:", value)

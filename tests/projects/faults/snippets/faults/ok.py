@@ -1,0 +1,2 @@
+value = 41 + 1
+print("value is", value)

@@ -1,0 +1,2 @@
+# requires: ok
+learning_rate = value / 0
