@@ -40,6 +40,7 @@ class RunResult:
     error: str = ""
     seconds: float = 0.0
     truncated: bool = False
+    changed_from: str | None = None  # what the same code printed last time, when that differs
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

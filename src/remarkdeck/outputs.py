@@ -6,11 +6,12 @@ their current key; the worker (and so TensorFlow) starts only then.
 
 from __future__ import annotations
 
+import difflib
 import tempfile
 from pathlib import Path
 
 from .cache import ResultCache, snippet_key
-from .errors import SnippetError
+from .errors import Location, SnippetError, warn
 from .execute import RunResult
 from .project import Project
 from .runner import SnippetRunner
@@ -71,14 +72,24 @@ class SnippetOutputs:
         if not snippet.runnable:
             raise SnippetError(f"snippet '{name}' is {snippet.language}, which remarkdeck shows but does not run")
         key = snippet_key(self.project.root, self.library, snippet)
-        if not self.force:
-            cached = self.cache.load(self.deck, name, key)
-            if cached is not None:
-                return cached
+        cached = self.cache.load(self.deck, name, key)
+        if cached is not None and not self.force:
+            return cached
         self.progress(f"running snippet {self.deck}/{name}")
         with tempfile.TemporaryDirectory(prefix="remarkdeck-run-") as scratch:
             result = self.runner.run(self.library, snippet, Path(scratch))
             self.ran.append(name)
             if not result.ok:
                 return result
-            return self.cache.store(self.deck, name, key, result, Path(scratch))
+            stored = self.cache.store(self.deck, name, key, result, Path(scratch))
+        if cached is not None and cached.stdout != result.stdout:
+            stored.changed_from = cached.stdout
+            warn(f"snippet '{name}' printed something else than last time with the same code and "
+                 "data (time, randomness without a seed, ordering?); slides must show reproducible "
+                 "output:\n" + output_diff(cached.stdout, result.stdout), Location(snippet.path))
+        return stored
+
+
+def output_diff(before: str, after: str, lines: int = 12) -> str:
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), "last run", "this run", lineterm="", n=1)
+    return "\n".join(list(diff)[:lines])

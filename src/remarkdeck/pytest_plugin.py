@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from .execute import DEFAULT_TIMEOUT, RunResult, run_chain, worker_environment
-from .outputs import SnippetOutputs
+from .outputs import SnippetOutputs, output_diff
 from .project import Project
 from .runner import SnippetRunner
 from .snippets import SnippetLibrary, slides_using
@@ -93,6 +93,11 @@ class SnippetItem(pytest.Item):
         result = outputs.fetch(self.name)
         self.user_properties.append(("seconds", round(result.seconds, 3)))
         if not result.ok:
+            raise SnippetFailed(result)
+        if result.changed_from is not None:
+            result.error = ("its output differs from the last run of the same code and data, so a slide "
+                            "showing it would change from build to build (time, unseeded randomness?):\n"
+                            + output_diff(result.changed_from, result.stdout))
             raise SnippetFailed(result)
         if result.stdout:
             self.add_report_section("call", "snippet stdout", result.stdout)

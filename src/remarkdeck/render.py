@@ -152,7 +152,7 @@ def _highlight(lines: list[str], highlight, name: str) -> list[str]:
     for item in wanted:
         matches = [i for i, text in enumerate(lines, 1) if (item == i if isinstance(item, int) else str(item) in text)]
         if not matches:
-            raise SnippetError(f"highlight {item!r} matches no shown line of snippet '{name}'")
+            raise SnippetError(f"highlight {item!r} matches no shown line of snippet '{name}': give a line number of the shown code or a piece of a line's text")
         chosen.update(matches)
     return [f"*{text}" if number in chosen else text for number, text in enumerate(lines, 1)]
 

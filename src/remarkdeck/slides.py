@@ -31,7 +31,8 @@ class Slide:
 
     @property
     def excluded(self) -> bool:
-        return self.properties.get("exclude", "").strip().lower() == "true"
+        """Not shown: ``exclude: true``, or a ``layout: true`` slide (a template for the next ones)."""
+        return any(self.properties.get(key, "").strip().lower() == "true" for key in ("exclude", "layout"))
 
     @property
     def counted(self) -> bool:

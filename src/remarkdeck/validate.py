@@ -16,15 +16,22 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .errors import DeckErrors, ValidationError
+from .errors import DeckErrors, ValidationError, warn
 from .project import Project
 from .render import RenderedDeck
-from .slides import Slide, split_slides, visible_slides
+from .slides import FENCE, Slide, split_slides, visible_slides
 
 HTML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.S)
 HTML_SOURCE = re.compile(r"""<(img|video|audio|source|iframe|embed|track)\b[^>]*?\s(?:src|poster)\s*=\s*["']?([^"'\s>]+)""", re.I | re.S)
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""", re.I)
 HTML_HREF = re.compile(r"""<a\b[^>]*?\shref\s*=\s*["']#([^"']*)["']""", re.I)
+
+CONTENT_CLASS = re.compile(r"(?<![\w\\])\.[A-Za-z][-\w]*(?:\.[A-Za-z][-\w]*)*\[")
+INLINE_CODE = re.compile(r"`[^`]*`")
+MAX_IMAGE_BYTES = 5 * 10**6
+# Slide properties Remark 0.14 acts on; other "key: value" lines at a slide's top are swallowed too.
+REMARK_PROPERTIES = ("name", "class", "background-image", "background-position", "background-repeat",
+                     "background-size", "count", "exclude", "layout", "template", "seq")
 
 _markdown = MarkdownIt("commonmark").enable("table")
 
@@ -33,6 +40,7 @@ _markdown = MarkdownIt("commonmark").enable("table")
 class Problem:
     line: int  # rendered line
     message: str
+    warning: bool = False
 
 
 @dataclass
@@ -70,19 +78,25 @@ def check_typed_code(view: DeckView) -> Iterator[Problem]:
 
 def check_sources(view: DeckView) -> Iterator[Problem]:
     for slide in view.shown():
-        if background := slide.properties.get("background-image"):
-            line = slide.property_lines.get("background-image", slide.line)
-            for url in CSS_URL.findall(background):
-                yield from _check_source(view, url, line)
-        for line, token in view.tokens(slide):
-            if token.type == "image":
-                yield from _check_source(view, token.attrGet("src") or "", line)
-            elif token.type in ("html_block", "html_inline"):
-                html = HTML_COMMENT.sub("", token.content)
-                for _, url in HTML_SOURCE.findall(html):
-                    yield from _check_source(view, url, line)
-                for url in CSS_URL.findall(html):
-                    yield from _check_source(view, url, line)
+        for line, url in _loaded_sources(view, slide):
+            yield from _check_source(view, url, line)
+
+
+def _loaded_sources(view: DeckView, slide: Slide) -> Iterator[tuple[int, str]]:
+    """Every URL a slide makes the browser load, with its rendered line."""
+    if background := slide.properties.get("background-image"):
+        line = slide.property_lines.get("background-image", slide.line)
+        for url in CSS_URL.findall(background):
+            yield line, url
+    for line, token in view.tokens(slide):
+        if token.type == "image":
+            yield line, token.attrGet("src") or ""
+        elif token.type in ("html_block", "html_inline"):
+            html = HTML_COMMENT.sub("", token.content)
+            for _, url in HTML_SOURCE.findall(html):
+                yield line, url
+            for url in CSS_URL.findall(html):
+                yield line, url
 
 
 def check_internal_links(view: DeckView) -> Iterator[Problem]:
@@ -115,21 +129,69 @@ def check_unique_names(view: DeckView) -> Iterator[Problem]:
             first_seen[slide.name] = line
 
 
+def check_not_empty(view: DeckView) -> Iterator[Problem]:
+    if not view.deck.markdown.strip():
+        yield Problem(1, "the deck has no slides: write its first slide after the front matter")
+
+
+def check_slide_properties(view: DeckView) -> Iterator[Problem]:
+    for slide in view.slides:
+        for name, line in slide.property_lines.items():
+            if name not in REMARK_PROPERTIES:
+                yield Problem(line, (
+                    f"Remark reads this line as slide property '{name}', which it does not know, and "
+                    f"does not show it (known: {', '.join(REMARK_PROPERTIES)}); fix the name, or start "
+                    "the slide with a blank line if it is text"), warning=True)
+
+
+def check_content_classes(view: DeckView) -> Iterator[Problem]:
+    for slide in view.slides:
+        text = _without_code(slide.content)
+        for match in CONTENT_CLASS.finditer(text):
+            if not _closes(text, match.end()):
+                line = slide.content_line + text.count("\n", 0, match.start())
+                yield Problem(line, f"'{match.group(0)}' is never closed with ']': Remark would show it "
+                                    "as raw text; add the closing ']'")
+
+
+def check_image_sizes(view: DeckView) -> Iterator[Problem]:
+    seen = set()
+    for slide in view.shown():
+        for line, url in _loaded_sources(view, slide):
+            path = _source_file(view.project, view.deck.name, unquote(urlsplit(url).path))
+            if path is None or path in seen or not path.is_file() or urlsplit(url).scheme:
+                continue
+            seen.add(path)
+            size = path.stat().st_size
+            if size > MAX_IMAGE_BYTES:
+                yield Problem(line, (
+                    f"{view.project.relative(path)} is {size / 1e6:.1f} MB, over {MAX_IMAGE_BYTES // 10**6} MB: "
+                    "it slows the deck and the PDF; shrink it"), warning=True)
+
+
 CHECKS: list[tuple[str, Callable[[DeckView], Iterator[Problem]]]] = [
+    ("not empty", check_not_empty),
+    ("slide properties", check_slide_properties),
+    ("content classes", check_content_classes),
     ("typed code", check_typed_code),
     ("sources", check_sources),
+    ("image sizes", check_image_sizes),
     ("internal links", check_internal_links),
     ("unique names", check_unique_names),
 ]
 
 
 def validate_deck(project: Project, deck: RenderedDeck) -> list[Slide]:
-    """Run every check; raise all problems together, each at its source line. Returns the slides."""
+    """Run every check; warn about small problems, raise all errors together, each at its source
+    line. Returns the slides."""
     view = DeckView(project, deck, split_slides(deck.markdown))
-    problems = [problem for _, check in CHECKS for problem in check(view)]
-    if problems:
-        problems.sort(key=lambda p: p.line)
-        raise DeckErrors([ValidationError(p.message, deck.location(p.line)) for p in problems])
+    problems = sorted((problem for _, check in CHECKS for problem in check(view)), key=lambda p: p.line)
+    for problem in problems:
+        if problem.warning:
+            warn(problem.message, deck.location(problem.line))
+    errors = [ValidationError(p.message, deck.location(p.line)) for p in problems if not p.warning]
+    if errors:
+        raise DeckErrors(errors)
     return view.slides
 
 
@@ -160,6 +222,32 @@ def _source_file(project: Project, deck: str, path: str) -> Path | None:
     if target == "build/img" or not target.startswith("build/img/"):
         return None
     return project.img_dir / target[len("build/img/"):]
+
+
+def _without_code(markdown: str) -> str:
+    """Markdown with fenced blocks and inline code blanked (line count kept), where brackets are text."""
+    lines, fence = [], ""
+    for line in markdown.split("\n"):
+        opened = FENCE.match(line)
+        if fence or opened:
+            if opened and not fence:
+                fence = opened.group(1)
+            elif opened and opened.group(1)[0] == fence[0]:
+                fence = ""
+            lines.append("")
+        else:
+            lines.append(INLINE_CODE.sub("", line))
+    return "\n".join(lines)
+
+
+def _closes(text: str, start: int) -> bool:
+    """Whether the '[' just before ``start`` has its ']' (brackets nest)."""
+    depth = 1
+    for char in text[start:]:
+        depth += (char == "[") - (char == "]")
+        if depth == 0:
+            return True
+    return False
 
 
 def _normal(code: str) -> str:

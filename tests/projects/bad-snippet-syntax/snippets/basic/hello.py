@@ -1,0 +1,4 @@
+# region setup
+x = 2
+# endregion
+print("hello", x

@@ -1,0 +1,1 @@
+# Nothing to import: these slides only print.
