@@ -86,10 +86,8 @@ def render_deck(project: Project, name: str, path: Path, config: DeckConfig, bod
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(_syntax_message(error), _syntax_location(error, path)) from None
     except RecursionError:
-        raise TemplateError(
-            "templates include each other without end (an include cycle): break the cycle",
-            _template_location(path),
-        ) from None
+        chain, where = _include_cycle(path)
+        raise TemplateError(f"templates include each other without end: {chain}; break the cycle", where) from None
     except DeckError as error:
         if error.location is None:
             error.location = _template_location(path)
@@ -192,10 +190,29 @@ def _syntax_location(error: jinja2.TemplateSyntaxError, deck_path: Path) -> Loca
     return Location(path, error.lineno or 0)
 
 
+def _template_frames() -> list[traceback.FrameSummary]:
+    """The frames of template code in the traceback being handled, outermost first."""
+    frames = traceback.extract_tb(sys.exc_info()[2])
+    return [f for f in frames if f.filename and not f.filename.endswith(".py") and Path(f.filename).exists()]
+
+
+def _include_cycle(deck_path: Path) -> tuple[str, Location]:
+    """'a.md includes b.md, which includes a.md' and the deck line that entered the cycle."""
+    frames, seen = _template_frames(), []
+    for frame in frames:
+        if frame.filename in seen:
+            seen.append(frame.filename)
+            break
+        seen.append(frame.filename)
+    names = [Path(name).name for name in seen]
+    chain = names[0] + " includes " + ", which includes ".join(names[1:])
+    first = frames[0] if frames else None
+    return chain, Location(Path(first.filename) if first else deck_path, first.lineno if first else 0)
+
+
 def _template_location(deck_path: Path) -> Location:
     """The innermost template line in the traceback being handled (the deck's, if no other)."""
-    frames = traceback.extract_tb(sys.exc_info()[2])
-    templates = [f for f in frames if f.filename and not f.filename.endswith(".py") and Path(f.filename).exists()]
+    templates = _template_frames()
     if templates:
         return Location(Path(templates[-1].filename), templates[-1].lineno or 0)
     return Location(deck_path, 0)
