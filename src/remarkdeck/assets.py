@@ -27,6 +27,7 @@ FONT_STYLES = (
                                    "latin-ext-400", "latin-ext-600", "latin-ext-700")),
     # DejaVu Mono has the box-drawing characters of tables that programs print (model.summary())
     ("@fontsource/dejavu-mono", ("latin-400", "latin-700")),
+    ("@fontsource/noto-emoji", ("400",)),  # so 🐍 is a snake on every machine, not a box
 )
 FONT_URL = re.compile(r"url\(\./files/([^)]+)\)")
 WOFF_FALLBACK = re.compile(r",\s*url\(\./files/[^)]+\.woff\)\s*format\('woff'\)")

@@ -22,6 +22,8 @@ from .render import RenderedDeck
 from .slides import FENCE, Slide, split_slides, visible_slides
 
 HTML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.S)
+CONTENT_CLASS_IN = re.compile(r"\.[A-Za-z][-\w]*\[")
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 HTML_SOURCE = re.compile(r"""<(img|video|audio|source|iframe|embed|track)\b[^>]*?\s(?:src|poster)\s*=\s*["']?([^"'\s>]+)""", re.I | re.S)
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""", re.I)
 HTML_HREF = re.compile(r"""<a\b[^>]*?\shref\s*=\s*["']#([^"']*)["']""", re.I)
@@ -92,8 +94,10 @@ def _loaded_sources(view: DeckView, slide: Slide) -> Iterator[tuple[int, str]]:
         if token.type == "image":
             yield line, token.attrGet("src") or ""
         elif token.type in ("html_block", "html_inline"):
-            html = HTML_COMMENT.sub("", token.content)
+            html = _uncommented(token.content)
             for _, url in HTML_SOURCE.findall(html):
+                yield line, url
+            for url in MARKDOWN_IMAGE.findall(html):  # Markdown inside a broken-open comment
                 yield line, url
             for url in CSS_URL.findall(html):
                 yield line, url
@@ -222,6 +226,12 @@ def _source_file(project: Project, deck: str, path: str) -> Path | None:
     if target == "build/img" or not target.startswith("build/img/"):
         return None
     return project.img_dir / target[len("build/img/"):]
+
+
+def _uncommented(html: str) -> str:
+    """HTML without its comments, except those Remark breaks open: a content class such as
+    ``<!-- .logo[<img src=...>] -->`` is expanded before the comment is seen, so its image loads."""
+    return HTML_COMMENT.sub(lambda m: m.group(0) if CONTENT_CLASS_IN.search(m.group(0)) else "", html)
 
 
 def _without_code(markdown: str) -> str:
