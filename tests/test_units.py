@@ -1,0 +1,78 @@
+"""Small pieces with exact expectations: line mapping, front matter, slide splitting, snippet regions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from remarkdeck.config import parse_config, split_front_matter
+from remarkdeck.errors import ConfigError, SnippetError
+from remarkdeck.render import map_lines
+from remarkdeck.slides import slide_numbers, split_slides, visible_slides
+from remarkdeck.snippets import load_snippet
+
+DECK = Path("slides/deck.md")
+
+
+def test_rendered_lines_map_back_to_the_source_line_that_made_them():
+    source = "a\n{{ snippet('x') }}\nb\nc"
+    rendered = "a\n```python\nx = 1\n```\nb\nc"
+    assert map_lines(source, rendered) == [1, 2, 2, 2, 3, 4]
+
+
+def test_front_matter_keeps_line_numbers():
+    head, body = split_front_matter('+++\ntitle = "T"\n+++\n# Slide\n', DECK)
+    assert head == 'title = "T"'
+    assert body.split("\n")[3] == "# Slide"
+
+
+def test_unclosed_front_matter():
+    with pytest.raises(ConfigError) as error:
+        split_front_matter('+++\ntitle = "T"\n# Slide\n', DECK)
+    assert str(error.value) == "slides/deck.md:1: front matter opened with '+++' is never closed: add a line '+++' after the last key"
+
+
+def test_malformed_front_matter_names_the_file_line():
+    with pytest.raises(ConfigError) as error:
+        parse_config('title = "T"\nauthor = Ada', DECK)
+    assert str(error.value).startswith("slides/deck.md:3: front matter is not valid TOML (")
+
+
+def test_wrong_type_names_key_and_line():
+    with pytest.raises(ConfigError) as error:
+        parse_config('title = "T"\ncount_incremental_slides = "yes"', DECK)
+    assert str(error.value).startswith("slides/deck.md:3: 'count_incremental_slides' must be a bool, not str ('yes')")
+
+
+def test_increments_excluded_slides_and_numbers():
+    markdown = "# one\n--\nmore\n---\nexclude: true\n# hidden\n--\nstill hidden\n---\ncount: false\n# two\n---\n# three"
+    slides = split_slides(markdown)
+    assert len(slides) == 6
+    assert [s.line for s in visible_slides(slides)] == [1, 3, 10, 13]
+    assert slide_numbers(slides) == [1, 1, 1, 2]
+
+
+def test_separators_inside_fenced_code_do_not_split():
+    slides = split_slides("# one\n```\n---\n--\n```\n---\n# two")
+    assert len(slides) == 2
+
+
+def test_regions_and_hidden_setup(tmp_path):
+    path = tmp_path / "fit.py"
+    path.write_text("# requires: data\n# region setup\nx = 1\n# endregion\n\n# region fit\nmodel.fit(x)\n# endregion\nprint(x)\n")
+    snippet = load_snippet(path, "deck")
+    assert snippet.requires == ("data",)
+    assert [text for _, text in snippet.shown_lines()] == ["model.fit(x)", "print(x)"]
+    assert [number for number, _ in snippet.shown_lines("fit")] == [7]
+    with pytest.raises(SnippetError, match="snippet 'fit' has no region 'plot'"):
+        snippet.shown_lines("plot")
+
+
+def test_unclosed_region_is_an_error_at_its_line(tmp_path):
+    path = tmp_path / "fit.py"
+    path.write_text("x = 1\n# region fit\nmodel.fit(x)\n")
+    with pytest.raises(SnippetError) as error:
+        load_snippet(path, "deck")
+    assert error.value.location.line == 2
+    assert "region 'fit' is never closed: add '# endregion' after its last line" in str(error.value)
