@@ -14,6 +14,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 PROJECTS = Path(__file__).parent / "projects"
 
+# The sample projects' snippets are inputs of tests (some fail on purpose), not tests themselves.
+collect_ignore = ["projects"]
+
 
 @dataclass
 class CliResult:
