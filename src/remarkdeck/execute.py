@@ -52,9 +52,10 @@ class RunResult:
 
 def worker_environment() -> dict[str, str]:
     """The environment snippets run in: headless plotting, quiet TensorFlow, fixed hashing."""
-    env = dict(os.environ)
-    env.update(MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0",
-               CUDA_VISIBLE_DEVICES="", PYTHONDONTWRITEBYTECODE="1")
+    env = {key: value for key, value in os.environ.items() if key not in ("FORCE_COLOR", "CLICOLOR_FORCE")}
+    # COLUMNS fixes the width of tables that libraries size to the terminal (Keras' model.summary())
+    env.update(MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0", COLUMNS="80",
+               NO_COLOR="1", CUDA_VISIBLE_DEVICES="", PYTHONDONTWRITEBYTECODE="1")
     return env
 
 
@@ -75,6 +76,7 @@ def reset_state(seed: int = SEED) -> None:
             tf.config.experimental.enable_op_determinism()
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+        sys.modules["matplotlib"].rcdefaults()
 
 
 def execute_file(path: Path, namespace: dict) -> None:

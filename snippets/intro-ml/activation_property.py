@@ -1,0 +1,3 @@
+model = tfk.Sequential()
+model.add(tfk.Input(shape=(3,)))
+model.add(tfkl.Dense(4, activation='sigmoid'))

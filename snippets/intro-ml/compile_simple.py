@@ -1,0 +1,3 @@
+# requires: mlp
+
+model.compile(optimizer='adam', loss='mse')

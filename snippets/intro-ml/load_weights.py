@@ -1,0 +1,3 @@
+# requires: callbacks
+
+model.load_weights('best.weights.h5')  # instead of model.fit()

@@ -1,0 +1,4 @@
+import tensorflow as tf
+
+tfk = tf.keras
+tfkl = tf.keras.layers
