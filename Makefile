@@ -20,8 +20,9 @@ test: $(PY_STAMP) $(NPM_STAMP) $(BROWSER_STAMP)
 pdf: slides $(BROWSER_STAMP)
 	$(BIN)/remarkdeck pdf
 
+# `make serve DECK=intro-ml PORT=8001`: one deck, another port (defaults: every deck, 8000).
 serve: $(PY_STAMP) $(NPM_STAMP)
-	$(BIN)/remarkdeck serve
+	$(BIN)/remarkdeck serve $(DECK) $(if $(PORT),--port $(PORT))
 
 bench: $(PY_STAMP) $(NPM_STAMP) $(BROWSER_STAMP)
 	$(BIN)/python benchmarks/run.py
@@ -38,7 +39,7 @@ $(PY_STAMP): pyproject.toml requirements.lock
 	touch $@
 
 $(NPM_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund
 	touch $@
 
 $(BROWSER_STAMP): $(PY_STAMP)
