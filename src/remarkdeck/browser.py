@@ -103,10 +103,10 @@ def chromium() -> Iterator[object]:
 
 @dataclass
 class PageLog:
-    """What went wrong on a page: script errors and console errors, local files that did not load."""
+    """What went wrong on a page: script and console errors, and the URLs that did not load."""
 
     errors: list[str] = field(default_factory=list)
-    failed_files: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
 @contextlib.contextmanager
@@ -116,8 +116,8 @@ def open_page(browser, path: Path, width: int = 1210, height: int = 681, timeout
     page = browser.new_page(viewport={"width": width, "height": height})
     log = PageLog()
     page.on("pageerror", lambda error: log.errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and log.errors.append(message.text))
-    page.on("requestfailed", lambda request: request.url.startswith("file:") and log.failed_files.append(request.url))
+    page.on("console", lambda message: _console_error(message, log))
+    page.on("requestfailed", lambda request: log.failed.append(request.url))
     try:
         try:
             page.goto(path.resolve().as_uri(), wait_until="domcontentloaded", timeout=timeout * 1000)
@@ -127,6 +127,12 @@ def open_page(browser, path: Path, width: int = 1210, height: int = 681, timeout
         yield page, log
     finally:
         page.close()
+
+
+def _console_error(message, log: PageLog) -> None:
+    """Console errors, except the browser's own "Failed to load resource" (``log.failed`` has the URL)."""
+    if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        log.errors.append(message.text)
 
 
 def install_browser(say=print) -> Browser:

@@ -20,6 +20,7 @@ from .render import RenderedDeck, render_deck
 from .runner import SnippetRunner
 from .snippets import PRELUDE, SnippetLibrary
 from .slides import Slide, slide_numbers, visible_slides
+from .standalone import write_standalone
 from .validate import validate_deck
 
 
@@ -46,8 +47,10 @@ class BuildReport:
     seconds: float = 0.0
 
 
-def build(project: Project, names: list[str] | None = None, force: bool = False, say=print) -> BuildReport:
-    """Build the named decks (all decks if none); raises DeckError, leaving build/ as it was."""
+def build(project: Project, names: list[str] | None = None, force: bool = False, say=print,
+          standalone: bool = False) -> BuildReport:
+    """Build the named decks (all decks if none); raises DeckError, leaving build/ as it was.
+    ``standalone`` also writes each deck as one self-contained file, ``build/<deck>.html``."""
     started = time.perf_counter()
     names = list(names or project.deck_names())
     if not names:
@@ -61,6 +64,11 @@ def build(project: Project, names: list[str] | None = None, force: bool = False,
             report.decks.append(built)
             report.ran += [f"{name}/{snippet}" for snippet in ran]
         copy_images(project, staging / "img")
+        if standalone:
+            for built in report.decks:
+                size = write_standalone(built.deck, staging / built.name, staging / f"{built.name}.html")
+                say(f"wrote {project.relative(project.build_dir / f'{built.name}.html')}: "
+                    f"the deck as one file ({size / 1e6:.1f} MB)")
         write_index(project, names, staging / "index.html")
     report.seconds = time.perf_counter() - started
     return report

@@ -38,7 +38,7 @@ def _build(project: Project, args) -> int:
     from .build import build
 
     say = (lambda *_: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
-    report = build(project, args.decks, force=args.force, say=say)
+    report = build(project, args.decks, force=args.force, say=say, standalone=args.standalone)
     for deck in report.decks:
         say(f"built {project.relative(project.build_dir / deck.name / 'index.html')}: "
             f"{deck.slide_count} slides, last number {deck.last_number}")
@@ -80,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build slides/<deck>.md into build/<deck>/index.html")
     build.add_argument("decks", nargs="*", metavar="DECK", help="deck names (default: every deck)")
     build.add_argument("--force", action="store_true", help="re-run every snippet whose output is shown")
+    build.add_argument("--standalone", action="store_true",
+                       help="also write build/<deck>.html: the deck as one file with everything inlined")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.set_defaults(command=_build)
 

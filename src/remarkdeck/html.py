@@ -21,7 +21,7 @@ SLIDE_HEIGHT = 681  # Remark's reference slide height in pixels, whatever the ra
 
 def slide_size(config: DeckConfig) -> tuple[int, int]:
     """The reference slide size Remark lays slides out at: 16:9 gives 1210x681."""
-    return round(SLIDE_HEIGHT * config.aspect), SLIDE_HEIGHT
+    return int(SLIDE_HEIGHT * config.aspect), SLIDE_HEIGHT  # Remark rounds down too
 
 
 def script_json(value: object) -> Markup:
