@@ -152,3 +152,22 @@ def test_unknown_deck_name(built_basic, cli):
     result = cli(built_basic, "build", "nope")
     assert result.code == 1
     assert result.stderr.startswith("slides: no deck named 'nope': expected slides/nope.md (decks here: basic)")
+
+
+def test_products_of_a_previous_deck_version_are_removed(built_basic, cli):
+    pdf = built_basic / "build" / "basic.pdf"
+    single = built_basic / "build" / "basic.html"
+    pdf.write_bytes(b"%PDF-1.7 printed from the current deck")
+    single.write_text("<html>an older single-file deck</html>")
+    unchanged = cli(built_basic, "build")
+    assert pdf.exists(), "a rebuild that changes nothing keeps the PDF"
+    assert not single.exists(), "a build without --standalone does not keep an old single file"
+    assert "removed build/basic.html: it was made from the previous version of the deck" in unchanged.stderr
+    assert ">PDF</a>" in (built_basic / "build" / "index.html").read_text()
+
+    edit = built_basic / "slides" / "basic.md"
+    edit.write_text(edit.read_text().replace("## Code and its output", "## Code, and what it prints"))
+    changed = cli(built_basic, "build")
+    assert not pdf.exists()
+    assert "removed build/basic.pdf: it was made from the previous version of the deck" in changed.stderr
+    assert ">PDF</a>" not in (built_basic / "build" / "index.html").read_text()

@@ -69,9 +69,30 @@ def build(project: Project, names: list[str] | None = None, force: bool = False,
                 size = write_standalone(built.deck, staging / built.name, staging / f"{built.name}.html")
                 say(f"wrote {project.relative(project.build_dir / f'{built.name}.html')}: "
                     f"the deck as one file ({size / 1e6:.1f} MB)")
-        write_index(project, names, staging / "index.html")
+        stale = [path for built in report.decks for path in stale_products(project, built.name, staging, standalone)]
+        write_index(project, names, staging / "index.html", leaving=stale)
+    for path in stale:
+        path.unlink(missing_ok=True)
+        say(f"removed {project.relative(path)}: it was made from the previous version of the deck")
     report.seconds = time.perf_counter() - started
     return report
+
+
+def stale_products(project: Project, name: str, staging: Path, standalone: bool) -> list[Path]:
+    """Files made from a deck's previous build (PDFs, single file) that the new build makes wrong."""
+    products = [project.build_dir / f"{name}.pdf", project.build_dir / f"{name}-handout.pdf"]
+    if not standalone:
+        products.append(project.build_dir / f"{name}.html")
+    if _same_files(project.build_dir / name, staging / name, ("index.html", "theme.css")):
+        return [] if standalone else [p for p in products if p.suffix == ".html" and p.exists()]
+    return [path for path in products if path.exists()]
+
+
+def _same_files(old: Path, new: Path, names: tuple[str, ...]) -> bool:
+    try:
+        return all((old / n).read_bytes() == (new / n).read_bytes() for n in names)
+    except OSError:
+        return False
 
 
 def build_deck(project: Project, name: str, path: Path, assets: Assets, runner: SnippetRunner,

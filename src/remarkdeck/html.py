@@ -78,8 +78,9 @@ class DeckEntry:
     downloads: list[tuple[str, str]]
 
 
-def write_index(project: Project, built: list[str], target: Path) -> None:
-    """``index.html`` listing every deck that is (or is about to be) in build/."""
+def write_index(project: Project, built: list[str], target: Path, leaving: list[Path] = ()) -> None:
+    """``index.html`` listing every deck that is (or is about to be) in build/, with the
+    downloads that exist (and are not about to be removed: ``leaving``)."""
     entries = []
     for name in project.deck_names():
         if name not in built and not (project.build_dir / name / "index.html").is_file():
@@ -87,7 +88,8 @@ def write_index(project: Project, built: list[str], target: Path) -> None:
         config, _ = load_deck_source(project.deck_path(name))
         downloads = [(label, file) for label, file in
                      (("PDF", f"{name}.pdf"), ("handout PDF", f"{name}-handout.pdf"), ("single file", f"{name}.html"))
-                     if (project.build_dir / file).is_file() or (target.parent / file).is_file()]
+                     if ((project.build_dir / file).is_file() and project.build_dir / file not in leaving)
+                     or (target.parent / file).is_file()]
         entries.append(DeckEntry(name, config, downloads))
     page = shell_environment(project).get_template("index.html").render(decks=entries)
     target.write_text(page, encoding="utf-8")
