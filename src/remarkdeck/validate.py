@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import unquote, urlsplit
@@ -52,18 +52,27 @@ class DeckView:
     project: Project
     deck: RenderedDeck
     slides: list[Slide]
+    _tokens: dict[int, list[tuple[int, Token]]] = field(default_factory=dict)
 
     def shown(self) -> list[Slide]:
         return visible_slides(self.slides)
 
-    def tokens(self, slide: Slide) -> Iterator[tuple[int, Token]]:
-        """Every token of a slide (inline children included) with its rendered line."""
-        for token in _markdown.parse(slide.content):
-            line = slide.content_line + (token.map[0] if token.map else 0)
-            yield line, token
-            for child in token.children or ():
-                yield line, child
-                line += child.type in ("softbreak", "hardbreak")
+    def tokens(self, slide: Slide) -> list[tuple[int, Token]]:
+        """Every token of a slide (inline children included) with its rendered line; each slide
+        is parsed once, however many checks look at it."""
+        key = id(slide)
+        if key not in self._tokens:
+            self._tokens[key] = list(_slide_tokens(slide))
+        return self._tokens[key]
+
+
+def _slide_tokens(slide: Slide) -> Iterator[tuple[int, Token]]:
+    for token in _markdown.parse(slide.content):
+        line = slide.content_line + (token.map[0] if token.map else 0)
+        yield line, token
+        for child in token.children or ():
+            yield line, child
+            line += child.type in ("softbreak", "hardbreak")
 
 
 def check_typed_code(view: DeckView) -> Iterator[Problem]:
