@@ -123,3 +123,20 @@ def test_second_build_waits_for_the_first(sample_project, cli):
     assert first.returncode == 0
     assert second.code == 0
     assert "another remarkdeck build is writing" in second.stderr and "waiting for it to finish" in second.stderr
+
+
+def test_a_bug_in_remarkdeck_keeps_its_traceback_and_says_so(sample_project, monkeypatch, capsys):
+    from remarkdeck import build as build_module
+    from remarkdeck.cli import main
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("an invariant of remarkdeck does not hold")
+
+    monkeypatch.setattr(build_module, "build", broken)
+    monkeypatch.chdir(sample_project("basic"))
+    assert main(["build"]) == 2
+    stderr = capsys.readouterr().err
+    assert stderr.startswith("Traceback (most recent call last):")
+    assert "RuntimeError: an invariant of remarkdeck does not hold" in stderr
+    assert stderr.rstrip().endswith(
+        "remarkdeck: internal error (the traceback above is a bug in remarkdeck, not in your deck; please report it)")
