@@ -13,7 +13,6 @@ import argparse
 import os
 import re
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -24,10 +23,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from project_copy import copy_project
 from remarkdeck.browser import LAUNCH_ARGS, find_browser
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCES = ("slides", "snippets", "templates", "img")
 DECKTAPE = REPO / "node_modules" / ".bin" / "decktape"
 AT_LEAST_FASTER_THAN_DECKTAPE = 30.0
 AT_MOST_SLOWER_THAN_BARE = 1.3
@@ -99,15 +98,6 @@ def main() -> int:
               f"{os.getloadavg()[0]:.1f}; whole processes, medians")
         return report(ours, bare, decktape)
 
-
-def copy_project(source: Path, target: Path) -> Path:
-    """The lecture's sources and snippet cache: a build there runs nothing."""
-    for name in SOURCES:
-        if (source / name).is_dir():
-            shutil.copytree(source / name, target / name)
-    if (source / "build" / ".cache").is_dir():
-        shutil.copytree(source / "build" / ".cache", target / "build" / ".cache")
-    return target
 
 
 def environment() -> dict[str, str]:

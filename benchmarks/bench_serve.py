@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -21,10 +20,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from project_copy import copy_project
 from remarkdeck.browser import launch
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCES = ("slides", "snippets", "templates", "img")
 HEADING = re.compile(r"^## (?!.*\{)(.+?)\s*$", re.M)  # a slide title with no Jinja in it
 # The browser's clock when the slide on screen first showed the marker (run before each frame).
 SHOWN_AT = """marker => {
@@ -55,15 +54,6 @@ def main() -> None:
             timings = measure(server, project / "slides" / f"{args.deck}.md", args.edits)
     report(args.deck, timings)
 
-
-def copy_project(source: Path, target: Path) -> Path:
-    """The lecture's sources and snippet cache: a first build there runs nothing."""
-    for name in SOURCES:
-        if (source / name).is_dir():
-            shutil.copytree(source / name, target / name)
-    if (source / "build" / ".cache").is_dir():
-        shutil.copytree(source / "build" / ".cache", target / "build" / ".cache")
-    return target
 
 
 class Server:

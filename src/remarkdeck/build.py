@@ -20,6 +20,7 @@ from .render import RenderedDeck, render_deck
 from .runner import SnippetRunner
 from .snippets import PRELUDE, SnippetLibrary
 from .slides import Slide, slide_numbers, visible_slides
+from .staging import staged_build
 from .standalone import write_standalone
 from .validate import validate_deck
 
@@ -58,7 +59,7 @@ def build(project: Project, names: list[str] | None = None, force: bool = False,
     paths = [project.deck_path(name) for name in names]
     assets = Assets.locate(project)
     report = BuildReport()
-    with SnippetRunner() as runner, _staged(project, say) as staging:
+    with SnippetRunner() as runner, staged_build(project.build_dir, say) as staging:
         for name, path in zip(names, paths):
             built, ran = build_deck(project, name, path, assets, runner, staging, force, say)
             report.decks.append(built)
@@ -70,7 +71,7 @@ def build(project: Project, names: list[str] | None = None, force: bool = False,
                 say(f"wrote {project.relative(project.build_dir / f'{built.name}.html')}: "
                     f"the deck as one file ({size / 1e6:.1f} MB)")
         stale = [path for built in report.decks for path in stale_products(project, built.name, staging, standalone)]
-        write_index(project, names, staging / "index.html", leaving=stale)
+        write_index(project, {d.name: d.deck.config for d in report.decks}, staging / "index.html", leaving=stale)
     for path in stale:
         path.unlink(missing_ok=True)
         say(f"removed {project.relative(path)}: it was made from the previous version of the deck")
@@ -117,9 +118,3 @@ def warn_unused_snippets(project: Project, deck: RenderedDeck) -> None:
             warn(f"snippet '{name}' is not used by any slide of {project.relative(deck.path)}: "
                  f"show it with {{{{ snippet(\"{name}\") }}}} or delete it",
                  Location(library.get(name).path))
-
-
-def _staged(project: Project, say):
-    from .staging import staged_build
-
-    return staged_build(project.build_dir, say)

@@ -78,14 +78,15 @@ class DeckEntry:
     downloads: list[tuple[str, str]]
 
 
-def write_index(project: Project, built: list[str], target: Path, leaving: list[Path] = ()) -> None:
+def write_index(project: Project, built: dict[str, DeckConfig], target: Path, leaving: list[Path] = ()) -> None:
     """``index.html`` listing every deck that is (or is about to be) in build/, with the
-    downloads that exist (and are not about to be removed: ``leaving``)."""
+    downloads that exist (and are not about to be removed: ``leaving``). ``built``: the configs
+    of the decks this build made; other decks already in build/ are read from their source."""
     entries = []
     for name in project.deck_names():
         if name not in built and not (project.build_dir / name / "index.html").is_file():
             continue
-        config, _ = load_deck_source(project.deck_path(name))
+        config = built[name] if name in built else load_deck_source(project.deck_path(name))[0]
         downloads = [(label, file) for label, file in
                      (("PDF", f"{name}.pdf"), ("handout PDF", f"{name}-handout.pdf"), ("single file", f"{name}.html"))
                      if ((project.build_dir / file).is_file() and project.build_dir / file not in leaving)

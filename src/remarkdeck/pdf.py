@@ -427,4 +427,4 @@ def refresh_index(project: Project, names: list[str]) -> None:
     from .html import write_index
 
     with replacing(index) as temporary:
-        write_index(project, [], temporary)
+        write_index(project, {}, temporary)

@@ -8,7 +8,6 @@ worker is replaced and the next snippet runs in a fresh one.
 from __future__ import annotations
 
 import json
-import os
 import select
 import signal
 import subprocess
