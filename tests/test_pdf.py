@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +24,7 @@ import pytest
 
 from conftest import PROJECTS, REPO, run_cli
 from remarkdeck import browser as browser_module
+from remarkdeck import pdf as pdf_module
 from remarkdeck.cli import main
 from remarkdeck.errors import BrowserError
 from remarkdeck.pdf import add_document_info
@@ -343,6 +345,31 @@ def test_a_browser_that_does_not_start(built_copy, tmp_path, monkeypatch):
     assert done.stderr.startswith(f"could not start the browser {fake} ($REMARKDECK_BROWSER): ")
     assert len(done.stderr.splitlines()) == 1
     assert not list((built_copy / "build").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("dying", ["renderer", "browser"])
+def test_a_browser_crash_while_printing_keeps_the_last_pdfs(printed, tmp_path, monkeypatch, capsys, dying):
+    """The page's process (or the whole browser) killed between the two print passes: a clear
+    error, exit 1, and the PDFs of the last print untouched (the new full PDF is not kept alone)."""
+    root = tmp_path / "print"
+    shutil.copytree(printed[0], root)
+    before = tree_digest(root / "build")
+    real = pdf_module.print_handout
+
+    def crash_then_print(page, *args):
+        processes = page.context.browser.new_browser_cdp_session().send("SystemInfo.getProcessInfo")
+        for process in processes["processInfo"]:
+            if process["type"] == dying:
+                os.kill(process["id"], signal.SIGKILL)
+        return real(page, *args)
+
+    monkeypatch.setattr(pdf_module, "print_handout", crash_then_print)
+    monkeypatch.chdir(root)
+    assert main(["pdf", "-q", "print"]) == 1
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert error.startswith("build/print/index.html: the browser failed while printing deck 'print' (Page.")
+    assert error.endswith("); the PDFs of the last print are unchanged: run `remarkdeck pdf` again")
+    assert tree_digest(root / "build") == before
 
 
 def test_remarkdeck_browser_names_a_bad_setting(built_copy, tmp_path, monkeypatch):

@@ -237,23 +237,35 @@ def built_page(project: Project, name: str) -> Path:
 
 def print_deck(browser, project: Project, name: str, page_path: Path, notes: bool, timeout: float,
                progress: Progress) -> list[PrintedPdf]:
-    """Both PDFs of one deck from one page load: every step, then the handout."""
+    """Both PDFs of one deck from one page load: every step, then the handout. They replace the
+    previous ones together, once both are printed."""
+    from playwright.sync_api import Error as PlaywrightError
+
     source = project.deck_path(name)
     warn_if_stale(project, source, page_path, progress)
     progress.working(f"loading {name}")
-    with open_page(browser, page_path) as (page, log):
-        layout = lay_out_for_print(page, page_path, timeout)
-        report_cut_off(page, layout, source, progress)
-        info = {"Author": layout.author} if layout.author else {}
-        progress.working(f"printing {name}")
-        full = print_pdf(page, project.build_dir / f"{name}.pdf", layout.page_size(), len(layout.numbers), info)
-        progress.done(f"printed {project.relative(full.path)}: {full.pages} pages")
-        progress.working(f"printing {name} handout")
-        handout = print_handout(page, project.build_dir / f"{name}-handout.pdf", layout, notes, info)
-        progress.done(f"printed {project.relative(handout.path)}: {handout.pages} pages"
-                      + (" with notes" if notes else ""))
-        report_page_problems(project, page_path, log, progress)
-    return [full, handout]
+    try:
+        with open_page(browser, page_path) as (page, log):
+            layout = lay_out_for_print(page, page_path, timeout)
+            report_cut_off(page, layout, source, progress)
+            info = {"Author": layout.author} if layout.author else {}
+            progress.working(f"printing {name}")
+            full = print_pdf(page, layout.page_size(), len(layout.numbers), info, page_path)
+            progress.working(f"printing {name} handout")
+            handout = print_handout(page, layout, notes, info, page_path)
+            report_page_problems(project, page_path, log, progress)
+    except PlaywrightError as error:
+        raise BrowserError(f"the browser failed while printing deck '{name}' ({str(error).splitlines()[0]}); "
+                           "the PDFs of the last print are unchanged: run `remarkdeck pdf` again",
+                           Location(page_path)) from None
+    printed = [PrintedPdf(project.build_dir / f"{name}.pdf", full[1]),
+               PrintedPdf(project.build_dir / f"{name}-handout.pdf", handout[1])]
+    with replacing(printed[0].path) as full_file, replacing(printed[1].path) as handout_file:
+        full_file.write_bytes(full[0])
+        handout_file.write_bytes(handout[0])
+    for pdf, what in zip(printed, ("", " with notes" if notes else "")):
+        progress.done(f"printed {project.relative(pdf.path)}: {pdf.pages} pages{what}")
+    return printed
 
 
 def warn_if_stale(project: Project, source: Path, page_path: Path, progress: Progress) -> None:
@@ -272,13 +284,13 @@ def lay_out_for_print(page, page_path: Path, timeout: float) -> DeckLayout:
     return layout
 
 
-def print_handout(page, target: Path, layout: DeckLayout, notes: bool, info: dict[str, str]) -> PrintedPdf:
+def print_handout(page, layout: DeckLayout, notes: bool, info: dict[str, str], page_path: Path) -> tuple[bytes, int]:
     """The last step of each numbered slide, with its notes under it if ``notes``."""
     page.evaluate(HANDOUT_JS, layout.superseded)
     if notes:
         use_print_css(page, layout, notes=True)
         page.evaluate(FIT_NOTES_JS, NOTES_FONT)
-    return print_pdf(page, target, layout.page_size(notes), layout.handout_pages, info)
+    return print_pdf(page, layout.page_size(notes), layout.handout_pages, info, page_path)
 
 
 def report_page_problems(project: Project, page_path: Path, log, progress: Progress) -> None:
@@ -345,18 +357,16 @@ def heading_line(text: str, heading: str) -> int:
     return 0
 
 
-def print_pdf(page, target: Path, page_size: tuple[int, int], expected_pages: int,
-              info: dict[str, str]) -> PrintedPdf:
-    """One print pass to ``target`` (replaced whole, never left half-written)."""
+def print_pdf(page, page_size: tuple[int, int], expected_pages: int, info: dict[str, str],
+              page_path: Path) -> tuple[bytes, int]:
+    """One print pass: the PDF's bytes (document info added) and its number of pages."""
     width, height = page_size
     data = page.pdf(width=f"{width}px", height=f"{height}px", print_background=True, prefer_css_page_size=True)
     pages = count_pages(data)
     if pages != expected_pages:
         raise BrowserError(f"printed {pages} pages for {expected_pages} slides: a slide did not fit its page",
-                           Location(target))
-    with replacing(target) as temporary:
-        temporary.write_bytes(add_document_info(data, info))
-    return PrintedPdf(target, pages)
+                           Location(page_path))
+    return add_document_info(data, info), pages
 
 
 def count_pages(pdf: bytes) -> int:
