@@ -100,6 +100,22 @@ def test_editing_a_snippet_reruns_only_it_and_changes_the_slide(built_basic, cli
     assert "bonjour 2" in (built_basic / "build" / "basic" / "index.html").read_text()
 
 
+def test_undoing_an_edit_finds_the_earlier_result_and_old_ones_are_pruned(built_basic, cli):
+    hello = built_basic / "snippets" / "basic" / "hello.py"
+    original = hello.read_text()
+    cache = built_basic / "build" / ".cache" / "snippets" / "basic"
+    for greeting in ("bonjour", "hola", "ciao"):
+        hello.write_text(original.replace('print("hello", x)', f'print("{greeting}", x)'))
+        assert "running snippet basic/hello" in cli(built_basic, "build").stderr
+    assert len(list(cache.glob("hello-*"))) == 3  # ciao, hola, bonjour: "hello" was pruned
+    hello.write_text(original.replace('print("hello", x)', 'print("hola", x)'))
+    again = cli(built_basic, "build")
+    assert "ran 0 snippet(s)" in again.stderr
+    assert "hola 2" in (built_basic / "build" / "basic" / "index.html").read_text()
+    hello.write_text(original)
+    assert "running snippet basic/hello" in cli(built_basic, "build").stderr
+
+
 def test_corrupted_cache_entry_is_recomputed(built_basic, cli):
     entry = next((built_basic / "build" / ".cache" / "snippets" / "basic").glob("hello-*/result.json"))
     entry.write_text(entry.read_text()[:40])

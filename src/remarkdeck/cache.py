@@ -22,6 +22,7 @@ from .execute import RunResult
 from .snippets import Snippet, SnippetLibrary
 
 FORMAT = 1
+KEEP = 3  # results kept per snippet: the current one and the two stored before it
 
 
 @lru_cache(maxsize=1)
@@ -89,10 +90,13 @@ class ResultCache:
         return stored
 
     def _prune(self, deck: str, name: str) -> None:
-        """Older keys of the same snippet are stale once a new one is stored."""
-        for old in (self.folder / deck).glob(f"{name}-*"):
-            if old.is_dir() and old.name.rsplit("-", 1)[0] == name and not old.name.startswith("."):
-                shutil.rmtree(old, ignore_errors=True)
+        """Make room for a new result of this snippet: the ``KEEP - 1`` results stored last stay
+        (undoing an edit, or going back to another branch, finds its result), older ones go."""
+        entries = [entry for entry in (self.folder / deck).glob(f"{name}-*")
+                   if entry.is_dir() and entry.name.rsplit("-", 1)[0] == name and not entry.name.startswith(".")]
+        entries.sort(key=lambda entry: entry.stat().st_mtime, reverse=True)
+        for old in entries[KEEP - 1:]:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _checksum(folder: Path, result: RunResult) -> str:
