@@ -9,6 +9,7 @@ The decks under test and what a user must see of them are data: ``DECKS``.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import json
 import os
@@ -50,6 +51,11 @@ class Deck:
     marked_lines: int
     steps: tuple[int, ...]
     name_links: tuple[tuple[int, str], ...]
+    single_file: bool = False  # the deck as ``build --standalone`` writes it: build/<name>.html
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}-single-file" if self.single_file else self.name
 
 
 DECKS = [
@@ -59,6 +65,8 @@ DECKS = [
          marked_lines=1, steps=(4, 21, 22, 23, 34, 37, 38, 56, 60, 61, 66, 67, 70, 73, 74, 76, 78, 87),
          name_links=()),
 ]
+# The single file of each deck must pass every check the deck passes.
+DECKS += [dataclasses.replace(deck, single_file=True) for deck in DECKS]
 
 
 @dataclass(frozen=True)
@@ -68,26 +76,27 @@ class BuiltDeck:
 
     @property
     def index(self) -> Path:
-        return self.project / "build" / self.deck.name / "index.html"
+        build = self.project / "build"
+        return build / f"{self.deck.name}.html" if self.deck.single_file else build / self.deck.name / "index.html"
 
     @property
     def url(self) -> str:
         return self.index.as_uri()
 
 
-def build_project(root: Path, *decks: str) -> subprocess.CompletedProcess:
-    """``remarkdeck build DECKS`` in ``root``, as a user runs it."""
+def build_project(root: Path, *arguments: str) -> subprocess.CompletedProcess:
+    """``remarkdeck build ARGUMENTS`` in ``root``, as a user runs it."""
     env = dict(os.environ, REMARKDECK_NODE_MODULES=str(REPO / "node_modules"))
-    return subprocess.run([sys.executable, "-m", "remarkdeck", "build", *decks], cwd=root, env=env,
+    return subprocess.run([sys.executable, "-m", "remarkdeck", "build", *arguments], cwd=root, env=env,
                           capture_output=True, text=True, timeout=BUILD_TIMEOUT)
 
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Path:
-    """tests/projects/basic copied and built once per session (per xdist worker)."""
+    """tests/projects/basic copied and built once per session (per xdist worker), with its single file."""
     root = tmp_path_factory.mktemp("sample") / "basic"
     shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("build"))
-    done = build_project(root, "basic")
+    done = build_project(root, "--standalone", "basic")
     if done.returncode:
         pytest.fail(f"the sample deck does not build:\n{done.stderr}", pytrace=False)
     return root
@@ -95,7 +104,7 @@ def sample_build(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def lecture_build(tmp_path_factory) -> Path:
-    """The repository's lecture, built in place once per test run: the first xdist worker builds
+    """The repository's lecture, built in place (with its single file) once per test run: the first xdist worker builds
     while the others wait, so no page is read while build/ is being swapped."""
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -104,7 +113,7 @@ def lecture_build(tmp_path_factory) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         outcome = shared / "lecture-build.json"
         if not outcome.exists():
-            done = build_project(REPO, "intro-ml")
+            done = build_project(REPO, "--standalone", "intro-ml")
             outcome.write_text(json.dumps({"code": done.returncode, "stderr": done.stderr}))
         result = json.loads(outcome.read_text())
     if result["code"]:
@@ -112,7 +121,7 @@ def lecture_build(tmp_path_factory) -> Path:
     return REPO
 
 
-@pytest.fixture(params=DECKS, ids=[deck.name for deck in DECKS])
+@pytest.fixture(params=DECKS, ids=[deck.id for deck in DECKS])
 def built_deck(request) -> BuiltDeck:
     deck = request.param
     return BuiltDeck(deck, request.getfixturevalue(deck.fixture))
@@ -163,12 +172,12 @@ class DeckTabs:
 
     def tab_for(self, built: BuiltDeck) -> "DeckTab":
         """The deck's tab reset to slide 1; a new one if a test left it past saving."""
-        tab = self.tabs.get(built.deck.name)
+        tab = self.tabs.get(built.deck.id)
         if tab is not None and tab.reset():
             return tab
         if tab is not None:
             tab.page.close()
-        tab = self.tabs[built.deck.name] = DeckTab(self.context.new_page())
+        tab = self.tabs[built.deck.id] = DeckTab(self.context.new_page())
         tab.open(built.url)
         return tab
 
