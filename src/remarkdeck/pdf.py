@@ -250,22 +250,22 @@ def print_deck(browser, project: Project, name: str, page_path: Path, notes: boo
             report_cut_off(page, layout, source, progress)
             info = {"Author": layout.author} if layout.author else {}
             progress.working(f"printing {name}")
-            full = print_pdf(page, layout.page_size(), len(layout.numbers), info, page_path)
+            full_pdf, full_pages = print_pdf(page, layout.page_size(), len(layout.numbers), info, page_path)
             progress.working(f"printing {name} handout")
-            handout = print_handout(page, layout, notes, info, page_path)
+            handout_pdf, handout_pages = print_handout(page, layout, notes, info, page_path)
             report_page_problems(project, page_path, log, progress)
     except PlaywrightError as error:
         raise BrowserError(f"the browser failed while printing deck '{name}' ({str(error).splitlines()[0]}); "
                            "the PDFs of the last print are unchanged: run `remarkdeck pdf` again",
                            Location(page_path)) from None
-    printed = [PrintedPdf(project.build_dir / f"{name}.pdf", full[1]),
-               PrintedPdf(project.build_dir / f"{name}-handout.pdf", handout[1])]
-    with replacing(printed[0].path) as full_file, replacing(printed[1].path) as handout_file:
-        full_file.write_bytes(full[0])
-        handout_file.write_bytes(handout[0])
-    for pdf, what in zip(printed, ("", " with notes" if notes else "")):
-        progress.done(f"printed {project.relative(pdf.path)}: {pdf.pages} pages{what}")
-    return printed
+    full = PrintedPdf(project.build_dir / f"{name}.pdf", full_pages)
+    handout = PrintedPdf(project.build_dir / f"{name}-handout.pdf", handout_pages)
+    with replacing(full.path) as full_file, replacing(handout.path) as handout_file:
+        full_file.write_bytes(full_pdf)
+        handout_file.write_bytes(handout_pdf)
+    progress.done(f"printed {project.relative(full.path)}: {full.pages} pages")
+    progress.done(f"printed {project.relative(handout.path)}: {handout.pages} pages" + (" with notes" if notes else ""))
+    return [full, handout]
 
 
 def warn_if_stale(project: Project, source: Path, page_path: Path, progress: Progress) -> None:
