@@ -335,6 +335,35 @@ def test_serve_rebuilds_on_save_and_stops_when_asked(sample_project, monkeypatch
         get(base, "/basic/")
 
 
+def test_a_page_opened_once_serve_says_built_shows_that_build(sample_project, monkeypatch):
+    """Whoever opens the page as soon as "built" is printed gets the version the build events announce,
+    so the page does not take its own build for a newer one and reload while it loads."""
+    root = sample_project("basic")
+    monkeypatch.chdir(root)
+    stop, said, opened = threading.Event(), queue.Queue(), []
+
+    def say(message: str) -> None:
+        if message.startswith("serving "):
+            opened.append(("127.0.0.1", int(re.search(r":(\d+)/", message).group(1))))
+        elif message.startswith("built "):  # opened while serve is still saying it, before it goes on
+            opened.append(get(opened[0], "/basic/").body.decode())
+        said.put(message)
+
+    server = threading.Thread(target=serve, args=(Project(root), ["basic"]),
+                              kwargs={"port": 0, "say": say, "stop": stop})
+    server.start()
+    try:
+        wait_for(said, "built ")
+        connection = http.client.HTTPConnection(*opened[0], timeout=10)
+        connection.request("GET", "/_remarkdeck/events")
+        announced = next_event(connection.getresponse())
+        connection.close()
+    finally:
+        stop.set()
+        server.join(timeout=10)
+    assert re.search(r'data-build="([^"]*)"', opened[1]).group(1) == announced["version"]
+
+
 def wait_for(said: queue.Queue, start: str, timeout: float = 60) -> str:
     """The next message that starts with ``start`` (earlier ones are dropped)."""
     while not (message := said.get(timeout=timeout)).startswith(start):

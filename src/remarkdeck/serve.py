@@ -92,16 +92,18 @@ def rebuild(project: Project, names: list[str] | None, status: "BuildStatus", sa
         say(traceback.format_exc().rstrip())
         return _failed(f"remarkdeck internal error: {error!r} (the traceback is in the terminal; "
                        "this is a bug in remarkdeck, not in your deck)", status, say, assets_changed)
+    # Publish before saying so: whoever reads "built" (a user, a test) and opens a page gets this build's
+    # version, not the previous one, which the page would take for a newer build and reload.
+    status.publish(None, assets_changed)
     say(f"built {', '.join(deck.name for deck in report.decks)} in {report.seconds:.2f} s; "
         f"ran {len(report.ran)} snippet(s)")
-    status.publish(None, assets_changed)
     return report
 
 
 def _failed(message: str, status: "BuildStatus", say, assets_changed: bool) -> None:
+    status.publish(message, assets_changed)
     say(message)
     say("build failed: open pages show the error until a build succeeds")
-    status.publish(message, assets_changed)
 
 
 def _is_deck(project: Project, path: Path) -> bool:
