@@ -212,30 +212,9 @@ class DeckTab:
     def wait_until_drawn(self) -> None:
         self.ready = self.page.evaluate("window.remarkdeckReady")
 
-    def shown_at(self, text: str, saved: float) -> float:
-        """When the slide on screen first showed ``text`` after a save at ``saved``, in seconds since
-        the epoch by the browser's clock: the first paint of a page loaded since, else the frame the
-        swapped-in slides were drawn in. The time Playwright takes to notice does not count."""
-        detected = self.page.wait_for_function("""text => {
-            const slide = document.querySelector(".remark-visible .remark-slide-content");
-            return slide !== null && slide.textContent.includes(text) && performance.timeOrigin + performance.now();
-        }""", arg=text, polling="raf", timeout=10_000).json_value()
-        return self.painted_at() if self.loaded_at() > saved else detected / 1000
-
     def loaded_at(self) -> float:
         """When the page in the tab started loading, in seconds since the epoch."""
         return self.page.evaluate("performance.timeOrigin / 1000")
-
-    def painted_at(self) -> float:
-        """When the page in the tab first painted, in seconds since the epoch (the browser's clock,
-        so the time Playwright takes to notice does not count)."""
-        return self.page.evaluate("""() => new Promise(resolve => {
-            const report = entries => resolve((performance.timeOrigin + entries[0].startTime) / 1000);
-            const painted = performance.getEntriesByName("first-contentful-paint");
-            if (painted.length) return report(painted);
-            new PerformanceObserver(list => report(list.getEntriesByName("first-contentful-paint")))
-                .observe({type: "paint", buffered: true});
-        })""")
 
     def reset(self) -> bool:
         """Back to slide 1 out of presenter mode; False if the page is past saving."""

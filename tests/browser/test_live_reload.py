@@ -1,11 +1,9 @@
-"""``remarkdeck serve`` seen from an open page: a saved edit of a slide's text shows within a second
-on the same slide, swapped in without a reload; other changes (a snippet, a picture) reload the
-page on its slide; a failed build overlays its ``path:line: message`` over the last good deck until
-the source is fixed."""
+"""``remarkdeck serve`` seen from an open page: a saved edit of a slide's text shows on the same
+slide, swapped in without a reload (how soon is measured by benchmarks/bench_serve.py); other
+changes (a snippet, a picture) reload the page on its slide; a failed build overlays its
+``path:line: message`` over the last good deck until the source is fixed."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
@@ -22,21 +20,17 @@ def deck_source(served_sample):
     return served_sample.root / "slides" / "basic.md"
 
 
-def test_saved_edits_show_within_a_second_on_the_same_slide(tab, served_sample, deck_source):
-    """Four saves of a slide's text, each on screen within a second, on the same slide, without
-    reloading the page."""
+def test_saved_edits_show_on_the_same_slide_without_a_reload(tab, served_sample, deck_source):
+    """Four saves of a slide's text, each swapped into the open page on the slide it shows. How soon
+    an edit shows is a figure, measured by benchmarks/bench_serve.py, not a pass or fail here."""
     tab.open(served_sample.url, slide=4)
     loaded = tab.loaded_at()
     source = deck_source.read_text()
-    shown_after = []
     for edit in range(4):
         title = f"A figure, edit {edit}"
-        saved = time.time()
         deck_source.write_text(source.replace("## A figure from a snippet", f"## {title}"))
-        shown_after.append(tab.shown_at(title, saved) - saved)
+        tab.page.wait_for_function(SHOWS, arg=title, polling="raf", timeout=10_000)
         assert tab.position == (4, "#4")
-    shown = ", ".join(f"{seconds:.2f}" for seconds in shown_after)
-    assert max(shown_after) < 1.0, f"the edits showed {shown} s after the save"
     assert tab.loaded_at() == loaded
     assert tab.problems == []
 
