@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Iterable, Iterator
 
 SEPARATOR = re.compile(r"^(---?)\s*$")
 PROPERTY = re.compile(r"^([-\w]+):(.*)$")
@@ -46,15 +47,8 @@ class Slide:
 def split_slides(markdown: str) -> list[Slide]:
     """Split a deck into slides in source order, excluded ones included."""
     chunks: list[tuple[int, bool, list[str]]] = [(1, False, [])]
-    fence = ""
-    for number, line in enumerate(markdown.split("\n"), start=1):
-        opened = FENCE.match(line)
-        if fence:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = ""
-        elif opened:
-            fence = opened.group(1)
-        elif match := SEPARATOR.match(line):
+    for number, (code, line) in enumerate(fenced(markdown.split("\n")), start=1):
+        if not code and (match := SEPARATOR.match(line)):
             chunks.append((number + 1, match.group(1) == "--", []))
             continue
         chunks[-1][2].append(line)
@@ -69,6 +63,21 @@ def split_slides(markdown: str) -> list[Slide]:
             slide.properties = inherited
         slides.append(slide)
     return slides
+
+
+def fenced(lines: Iterable[str]) -> Iterator[tuple[bool, str]]:
+    """Each line, with whether it is part of a fenced code block (its opening and closing fences
+    included). A fence closes with the same character, at least as many times."""
+    fence = ""
+    for line in lines:
+        opened = FENCE.match(line)
+        if fence:
+            yield True, line
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = ""
+        else:
+            fence = opened.group(1) if opened else ""
+            yield bool(opened), line
 
 
 def _parse_slide(first_line: int, increment: bool, lines: list[str]) -> Slide:

@@ -8,13 +8,15 @@ import base64
 import mimetypes
 import re
 from dataclasses import replace
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import BuildError, Location, warn
 from .html import remark_options, script_json
 from .render import RenderedDeck
-from .slides import FENCE
+from .slides import fenced
 from .validate import CSS_URL, HTML_COMMENT, HTML_SOURCE
 
 LINKED_STYLE = re.compile(r"""<link\b[^>]*?\brel=["']?stylesheet["']?[^>]*>""", re.I)
@@ -138,19 +140,5 @@ def _substitute_group(pattern: re.Pattern, group: int, text: str, replace_url) -
 
 def _fenced(markdown: str) -> list[tuple[bool, str]]:
     """The Markdown in chunks, each (is fenced code, text), that join back into it."""
-    chunks: list[tuple[bool, str]] = []
-    fence = ""
-    for line in markdown.splitlines(keepends=True):
-        opened = FENCE.match(line)
-        if fence:
-            code = True
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = ""
-        else:
-            code = bool(opened)
-            fence = opened.group(1) if opened else ""
-        if chunks and chunks[-1][0] == code:
-            chunks[-1] = (code, chunks[-1][1] + line)
-        else:
-            chunks.append((code, line))
-    return chunks
+    return [(code, "".join(line for _, line in lines))
+            for code, lines in groupby(fenced(markdown.splitlines(keepends=True)), key=itemgetter(0))]
