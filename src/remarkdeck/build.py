@@ -80,13 +80,14 @@ def build(project: Project, names: list[str] | None = None, force: bool = False,
 
 
 def stale_products(project: Project, name: str, staging: Path, standalone: bool) -> list[Path]:
-    """Files made from a deck's previous build (PDFs, single file) that the new build makes wrong."""
-    products = [project.build_dir / f"{name}.pdf", project.build_dir / f"{name}-handout.pdf"]
+    """Files made from a deck's previous build that the new build makes wrong: its PDFs, if the deck's
+    page or theme changed; its single file, unless this build writes it anew."""
+    stale = []
+    if not _same_files(project.build_dir / name, staging / name, ("index.html", "theme.css")):
+        stale += [project.build_dir / f"{name}.pdf", project.build_dir / f"{name}-handout.pdf"]
     if not standalone:
-        products.append(project.build_dir / f"{name}.html")
-    if _same_files(project.build_dir / name, staging / name, ("index.html", "theme.css")):
-        return [] if standalone else [p for p in products if p.suffix == ".html" and p.exists()]
-    return [path for path in products if path.exists()]
+        stale.append(project.build_dir / f"{name}.html")
+    return [path for path in stale if path.exists()]
 
 
 def _same_files(old: Path, new: Path, names: tuple[str, ...]) -> bool:
