@@ -99,7 +99,6 @@ def main() -> int:
         return report(ours, bare, decktape)
 
 
-
 def environment() -> dict[str, str]:
     return dict(os.environ, REMARKDECK_NODE_MODULES=str(REPO / "node_modules"), PUPPETEER_SKIP_DOWNLOAD="1")
 

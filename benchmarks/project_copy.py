@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-SOURCES = ("slides", "snippets", "templates", "img")
+from remarkdeck.serve import SOURCE_FOLDERS
 
 
 def copy_project(source: Path, target: Path) -> Path:
-    for name in SOURCES:
+    for name in SOURCE_FOLDERS:
         if (source / name).is_dir():
             shutil.copytree(source / name, target / name)
     if (source / "build" / ".cache").is_dir():
