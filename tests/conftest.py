@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -54,3 +55,13 @@ def run_cli(root: Path, *args: str, timeout: float = 300) -> CliResult:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def tree_digest(folder: Path, cache: bool = True) -> dict[str, str]:
+    """Every file under ``folder`` (the lock aside, and the snippet cache unless ``cache``) with a
+    hash of its content."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != ".lock" and (cache or ".cache" not in path.relative_to(folder).parts)
+    }

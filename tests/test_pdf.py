@@ -8,7 +8,6 @@ slide, notes, links, formulas, and a slide too full for its page) and ``square``
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECTS, REPO, run_cli
+from conftest import PROJECTS, REPO, run_cli, tree_digest
 from remarkdeck import browser as browser_module
 from remarkdeck import pdf as pdf_module
 from remarkdeck.cli import main
@@ -81,11 +80,6 @@ def gray_pixels(pdf: Path, page: int, dpi: int = 96) -> tuple[int, int, bytes]:
                           capture_output=True, check=True)
     header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", done.stdout)
     return int(header.group(1)), int(header.group(2)), done.stdout[header.end():]
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file() and path.name != ".lock"}
 
 
 # -- fixtures --------------------------------------------------------------------------------------
