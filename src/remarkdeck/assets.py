@@ -1,19 +1,24 @@
-"""Run-time assets every deck gets beside it: Remark.js, KaTeX and the fonts, from node_modules.
+"""Run-time assets every deck gets beside it: Remark.js, KaTeX and the fonts.
 
-They come from the npm packages pinned in package-lock.json (``npm ci``), so a deck opened from
-``file://`` needs no network.
+They come from the npm packages pinned in package-lock.json: the project's own ``node_modules``
+(after ``npm ci``), else ``$REMARKDECK_NODE_MODULES``, else the copy bundled in the installed
+remarkdeck wheel. A deck opened from ``file://`` needs no network.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .asset_files import FONT_STYLES, missing_packages
 from .errors import BuildError
 from .project import Project
 
+BUNDLED = Path(__file__).parent / "_assets"
 # (package, file inside the package, where it goes under vendor/)
 FILES = (
     ("remark-slide", "out/remark.min.js", "remark.min.js"),
@@ -22,41 +27,47 @@ FILES = (
     ("katex", "dist/contrib/auto-render.min.js", "katex/contrib/auto-render.min.js"),
 )
 KATEX_FONTS = ("katex", "dist/fonts", "katex/fonts", "*.woff2")
-FONT_STYLES = (
-    ("@fontsource/source-sans-3", ("latin-400", "latin-400-italic", "latin-600", "latin-700",
-                                   "latin-ext-400", "latin-ext-600", "latin-ext-700")),
-    # DejaVu Mono has the box-drawing characters of tables that programs print (model.summary())
-    ("@fontsource/dejavu-mono", ("latin-400", "latin-700")),
-    ("@fontsource/noto-emoji", ("400",)),  # so 🐍 is a snake on every machine, not a box
-)
 FONT_URL = re.compile(r"url\(\./files/([^)]+)\)")
 WOFF_FALLBACK = re.compile(r",\s*url\(\./files/[^)]+\.woff\)\s*format\('woff'\)")
 
 
 @dataclass(frozen=True)
 class Assets:
-    """Where the npm packages are, checked once per build."""
+    """Where the npm packages are (a node_modules-shaped folder), checked once per build."""
 
-    node_modules: Path
+    root: Path
 
     @classmethod
     def locate(cls, project: Project) -> "Assets":
-        assets = cls(project.node_modules)
-        missing = [package for package, *_ in FILES if not (assets.node_modules / package).is_dir()]
-        missing += [package for package, _ in FONT_STYLES if not (assets.node_modules / package).is_dir()]
-        if missing:
-            raise BuildError(
-                f"npm packages missing from {assets.node_modules}: {', '.join(sorted(set(missing)))}; "
-                "run `npm ci` in the project folder (or `make slides`, which does it)"
-            )
-        return assets
+        candidates = [project.root / "node_modules"]
+        if os.environ.get("REMARKDECK_NODE_MODULES"):
+            candidates.append(Path(os.environ["REMARKDECK_NODE_MODULES"]))
+        candidates.append(BUNDLED)
+        for root in candidates:
+            if not missing_packages(root):
+                return cls(root)
+        own = candidates[0]
+        missing = missing_packages(own) if own.is_dir() else []
+        what = f"npm packages missing from {own}: {', '.join(missing)}" if missing else \
+            "Remark.js, KaTeX and the fonts are not installed"
+        raise BuildError(
+            f"{what}; run `npm ci` in the project folder, or install remarkdeck from its wheel "
+            "(`pip install remarkdeck`), which carries them"
+        )
+
+    def path(self, package: str, relative: str) -> Path:
+        """A file of an npm package, e.g. ``assets.path("katex", "dist/katex.min.js")``."""
+        return self.root / package / relative
+
+    def version(self, package: str) -> str:
+        return json.loads(self.path(package, "package.json").read_text(encoding="utf-8"))["version"]
 
     def copy_into(self, vendor: Path) -> None:
         """Write vendor/: scripts, KaTeX with its fonts, and fonts.css with the web fonts."""
         for package, source, target in FILES:
-            _copy(self.node_modules / package / source, vendor / target)
+            _copy(self.path(package, source), vendor / target)
         package, folder, target, pattern = KATEX_FONTS
-        for font in sorted((self.node_modules / package / folder).glob(pattern)):
+        for font in sorted(self.path(package, folder).glob(pattern)):
             _copy(font, vendor / target / font.name)
         (vendor / "fonts.css").write_text(self._font_faces(vendor / "fonts"), encoding="utf-8")
 
@@ -65,10 +76,10 @@ class Assets:
         rules = []
         for package, styles in FONT_STYLES:
             for style in styles:
-                css = (self.node_modules / package / f"{style}.css").read_text(encoding="utf-8")
+                css = self.path(package, f"{style}.css").read_text(encoding="utf-8")
                 css = WOFF_FALLBACK.sub("", css)
                 for file in FONT_URL.findall(css):
-                    _copy(self.node_modules / package / "files" / file, fonts / file)
+                    _copy(self.path(package, f"files/{file}"), fonts / file)
                 rules.append(FONT_URL.sub(r"url(fonts/\1)", css))
         return "\n".join(rules)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,13 +49,6 @@ class Project:
     @property
     def cache_dir(self) -> Path:
         return self.build_dir / ".cache"
-
-    @property
-    def node_modules(self) -> Path:
-        """The project's own npm packages, else those named by $REMARKDECK_NODE_MODULES."""
-        own = self.root / "node_modules"
-        shared = os.environ.get("REMARKDECK_NODE_MODULES")
-        return Path(shared) if shared and not own.is_dir() else own
 
     def deck_names(self) -> list[str]:
         return sorted(path.stem for path in self.slides_dir.glob("*.md"))
