@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import resource
 import statistics
 import subprocess
@@ -22,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from project_copy import copy_project
 from remarkdeck.browser import LAUNCH_ARGS, find_browser
@@ -142,9 +143,10 @@ def chromium_path() -> str:
 
 
 def pages(pdf: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
-    found = re.search(r"^Pages:\s+(\d+)", info, re.M)
-    return int(found.group(1)) if found else 0
+    try:
+        return len(PdfReader(pdf).pages)
+    except (OSError, PdfReadError):
+        return 0
 
 
 def report(ours: Runs, bare: Runs, decktape: list[Runs]) -> int:

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECTS, REPO, run_cli, tree_digest
+from pdf_reader import document_info, gray_pixels, page_count, page_sizes, page_texts, words
 from remarkdeck import browser as browser_module
 from remarkdeck import pdf as pdf_module
 from remarkdeck.cli import main
@@ -45,41 +46,6 @@ FULL = [
 ]
 HANDOUT = [FULL[0], FULL[3], FULL[5], FULL[6], FULL[7]]
 RATIOS = {"print": 16 / 9, "square": 4 / 3}
-
-
-# -- helpers: what poppler reads from a PDF ------------------------------------------------------
-
-def pdfinfo(pdf: Path, *args: str) -> dict[str, str]:
-    done = subprocess.run(["pdfinfo", *args, str(pdf)], capture_output=True, text=True, check=True)
-    assert done.stderr == "", done.stderr  # a broken cross-reference table shows here
-    return dict(line.split(":", 1) for line in done.stdout.splitlines() if ":" in line)
-
-
-def page_sizes(pdf: Path) -> list[tuple[float, float]]:
-    info = pdfinfo(pdf, "-f", "1", "-l", "9999")
-    return [tuple(float(x) for x in re.findall(r"[\d.]+", value)[:2])
-            for key, value in info.items() if re.fullmatch(r"Page\s+\d+ size", key)]
-
-
-def page_texts(pdf: Path) -> list[str]:
-    done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True)
-    return [" ".join(page.split()) for page in done.stdout.decode("utf-8").split("\f")[:-1]]
-
-
-def words(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]:
-    """(word, xMin, yMin, xMax, yMax) in points, as pdftotext places them."""
-    done = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                          capture_output=True, text=True, check=True)
-    return [(text, *map(float, box)) for *box, text in re.findall(
-        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', done.stdout)]
-
-
-def gray_pixels(pdf: Path, page: int, dpi: int = 96) -> tuple[int, int, bytes]:
-    """One page rendered by pdftoppm as 8-bit gray: (width, height, pixels)."""
-    done = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), str(pdf)],
-                          capture_output=True, check=True)
-    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", done.stdout)
-    return int(header.group(1)), int(header.group(2)), done.stdout[header.end():]
 
 
 # -- fixtures --------------------------------------------------------------------------------------
@@ -169,18 +135,18 @@ def test_nothing_is_scaled_or_shifted(printed):
     for page in range(1, 9):
         placed = words(pdf, page)
         number = placed[-1]
-        assert re.fullmatch(r"\d/5", number[0])
-        assert number[3] == pytest.approx(width - 22 * 0.75, abs=1.5)
-        assert number[4] < height
+        assert re.fullmatch(r"\d/5", number.text)
+        assert number.x_max == pytest.approx(width - 22 * 0.75, abs=1.5)
+        assert number.y_max < height
         if page > 1:
-            assert placed[0][1] == pytest.approx(56 * 0.75, abs=0.5), placed[0]
+            assert placed[0].x_min == pytest.approx(56 * 0.75, abs=0.5), placed[0]
 
 
 def test_formula_drawn_whole_in_its_column(printed):
     pdf = printed[0] / "build" / "print.pdf"
-    formula = [word for word in words(pdf, 7) if word[0] in ("∫", "dx", "=")]
-    assert [word[0] for word in formula] == ["∫", "dx", "="]
-    assert all(word[1] > page_sizes(pdf)[6][0] / 2 for word in formula)  # the right column
+    formula = [word for word in words(pdf, 7) if word.text in ("∫", "dx", "=")]
+    assert [word.text for word in formula] == ["∫", "dx", "="]
+    assert all(word.x_min > page_sizes(pdf)[6][0] / 2 for word in formula)  # the right column
     width, height, pixels = gray_pixels(pdf, 7)
     inked = [(index % width, index // width) for index, value in enumerate(pixels) if value < 128]
     columns = [x for x, _ in inked]
@@ -192,11 +158,11 @@ def test_formula_drawn_whole_in_its_column(printed):
 def test_title_and_author_in_the_metadata(printed):
     root, _ = printed
     for name in ("print", "print-handout"):
-        info = pdfinfo(root / "build" / f"{name}.pdf")
-        assert info["Title"].strip() == "Printed handouts"
-        assert info["Author"].strip() == "Émilie du Châtelet"
-    square = pdfinfo(root / "build" / "square.pdf")
-    assert square["Title"].strip() == "A square deck"
+        info = document_info(root / "build" / f"{name}.pdf")
+        assert info["Title"] == "Printed handouts"
+        assert info["Author"] == "Émilie du Châtelet"
+    square = document_info(root / "build" / "square.pdf")
+    assert square["Title"] == "A square deck"
     assert "Author" not in square
 
 
@@ -218,8 +184,8 @@ def test_document_info_added_to_a_pdf_that_had_none(tmp_path):
     identifier = b" /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>]"
     original = minimal_pdf(identifier)
     pdf.write_bytes(add_document_info(original, {"Title": "Ταυτότητα", "Author": "Ada"}))
-    info = pdfinfo(pdf)
-    assert (info["Title"].strip(), info["Author"].strip(), info["Pages"].strip()) == ("Ταυτότητα", "Ada", "1")
+    info = document_info(pdf)
+    assert (info["Title"], info["Author"], page_count(pdf)) == ("Ταυτότητα", "Ada", 1)
     updated = pdf.read_bytes()
     assert updated.startswith(original)  # an incremental update: the printed bytes stay as they were
     previous = int(original.split(b"startxref\n")[1].split(b"\n")[0])
@@ -254,8 +220,8 @@ def test_handout_with_notes_under_each_slide(built_copy):
     assert all(width / height == pytest.approx(2 ** -0.5, rel=0.01) for width, height in sizes)
     slide_bottom = 681 * 0.75
     for page, note in ((1, "Welcome,"), (2, "Notes")):
-        found = [word for word in words(handout, page) if word[0] == note]
-        assert found and found[0][2] > slide_bottom, (page, found)
+        found = [word for word in words(handout, page) if word.text == note]
+        assert found and found[0].y_min > slide_bottom, (page, found)
     assert "Notes of the last step." in page_texts(handout)[1]
     assert all(abs(w / h / (16 / 9) - 1) < 0.01 for w, h in page_sizes(built_copy / "build" / "print.pdf"))
 
