@@ -54,4 +54,8 @@ class SdistWithAssets(sdist):
         bundle_assets(Path(base_dir) / "src" / "remarkdeck" / "_assets")
 
 
-setup(cmdclass={"build_py": BuildPyWithAssets, "sdist": SdistWithAssets})
+setup(
+    cmdclass={"build_py": BuildPyWithAssets, "sdist": SdistWithAssets},
+    # build/ is where lecture projects, this one included, keep their built decks
+    options={"build": {"build_base": "dist/setuptools-build"}},
+)

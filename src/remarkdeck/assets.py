@@ -2,7 +2,8 @@
 
 They come from the npm packages pinned in package-lock.json: the project's own ``node_modules``
 (after ``npm ci``), else ``$REMARKDECK_NODE_MODULES``, else the copy bundled in the installed
-remarkdeck wheel. A deck opened from ``file://`` needs no network.
+remarkdeck wheel, else the node_modules of the remarkdeck source tree (an editable install). A
+deck opened from ``file://`` needs no network.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .errors import BuildError
 from .project import Project
 
 BUNDLED = Path(__file__).parent / "_assets"
+CHECKOUT = Path(__file__).parents[2] / "node_modules"  # remarkdeck run from its source tree (editable)
 # (package, file inside the package, where it goes under vendor/)
 FILES = (
     ("remark-slide", "out/remark.min.js", "remark.min.js"),
@@ -42,7 +44,7 @@ class Assets:
         candidates = [project.root / "node_modules"]
         if os.environ.get("REMARKDECK_NODE_MODULES"):
             candidates.append(Path(os.environ["REMARKDECK_NODE_MODULES"]))
-        candidates.append(BUNDLED)
+        candidates += [BUNDLED, CHECKOUT]
         for root in candidates:
             if not missing_packages(root):
                 return cls(root)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import traceback
 from pathlib import Path
 
 from . import __version__
-from .errors import DeckError
+from .errors import DeckError, display_path
 from .project import Project
 
 
@@ -19,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        project = Project.find(args.root)
+        project = Project.find(args.root) if args.needs_project else None
         return args.command(project, args) or 0
     except DeckError as error:
         print(f"{error}", file=sys.stderr)
@@ -71,11 +72,32 @@ def _pdf(project: Project, args) -> int:
     return 0
 
 
+def _init(_, args) -> int:
+    from .init import init_project
+
+    new = init_project(args.folder, deck=args.deck, title=args.title)
+    shown = display_path(new.root)
+    print(f"wrote {len(new.files)} files into {shown}/, with the deck slides/{new.deck}.md", file=sys.stderr)
+    if new.requirement.startswith("remarkdeck @ file:"):
+        print(f"note: pyproject.toml installs remarkdeck from {new.requirement.split(' @ ', 1)[1]}, a file "
+              "on this machine; where it is missing (CI) require remarkdeck from the package index instead",
+              file=sys.stderr)
+    print(f"next: cd {shlex.quote(shown)} && make slides   (then make test, make pdf, make serve)", file=sys.stderr)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="remarkdeck", description="Build Remark.js lecture decks whose code runs.")
     parser.add_argument("--version", action="version", version=f"remarkdeck {__version__}")
     parser.add_argument("--root", type=Path, default=None, help="the lecture project folder (default: found from here)")
+    parser.set_defaults(needs_project=True)
     commands = parser.add_subparsers(title="commands")
+
+    init = commands.add_parser("init", help="start a new lecture project in FOLDER (never overwrites a file)")
+    init.add_argument("folder", type=Path, metavar="FOLDER", help="where to write it (created if missing)")
+    init.add_argument("--deck", help="the first deck's name (default: from the folder's name)")
+    init.add_argument("--title", help="the first deck's title (default: from its name)")
+    init.set_defaults(command=_init, needs_project=False)
 
     build = commands.add_parser("build", help="build slides/<deck>.md into build/<deck>/index.html")
     build.add_argument("decks", nargs="*", metavar="DECK", help="deck names (default: every deck)")
