@@ -9,7 +9,7 @@ PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 BROWSER_STAMP := $(VENV)/.browser
 
-.PHONY: slides test pdf serve bench clean distclean lock setup browser
+.PHONY: slides test pdf site dist serve bench clean distclean lock setup browser
 
 slides: $(PY_STAMP) $(NPM_STAMP)
 	$(BIN)/remarkdeck build
@@ -19,6 +19,14 @@ test: $(PY_STAMP) $(NPM_STAMP) $(BROWSER_STAMP)
 
 pdf: slides $(BROWSER_STAMP)
 	$(BIN)/remarkdeck pdf
+
+# What gets published: every deck, its single file and its PDFs, and the index linking them.
+site: pdf
+	$(BIN)/remarkdeck build --standalone
+
+# The wheel and sdist of remarkdeck, carrying Remark.js, KaTeX and the fonts from node_modules.
+dist: $(PY_STAMP) $(NPM_STAMP)
+	$(BIN)/python -m build --outdir dist
 
 # `make serve DECK=intro-ml PORT=8001`: one deck, another port (defaults: every deck, 8000).
 serve: $(PY_STAMP) $(NPM_STAMP)
@@ -55,4 +63,4 @@ clean:
 	rm -rf build
 
 distclean: clean
-	rm -rf $(VENV) node_modules
+	rm -rf $(VENV) node_modules dist
