@@ -62,7 +62,8 @@ def write_deck(project: Project, deck: RenderedDeck, assets: Assets, figures: di
     width, height = slide_size(deck.config)
     variables = {"config": deck.config, "deck": deck.name, "slide_width": width, "slide_height": height}
     target.mkdir(parents=True)
-    page = env.get_template("deck.html").render(remark_options=script_json(remark_options(deck)), **variables)
+    page = env.get_template("deck.html").render(remark_options=script_json(remark_options(deck)),
+                                                formulas=script_json(deck.formulas), **variables)
     (target / "index.html").write_text(page, encoding="utf-8")
     (target / "theme.css").write_text(env.get_template("theme.css").render(**variables), encoding="utf-8")
     assets.copy_into(target / "vendor")
