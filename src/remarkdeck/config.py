@@ -193,8 +193,8 @@ def _check_items(option: Option, value: dict, where: Location, name: str) -> dic
     for item, item_value in value.items():
         if not re.fullmatch(option.pattern, item):
             raise ConfigError(f"'{name}' has the key {json.dumps(item)}, which is not a TeX command: "
-                              f"write it with its backslash, like {json.dumps(BACKSLASH + item.lstrip(BACKSLASH))} "
-                              f"({option.doc})", where)
+                              f"write it with its backslash, like {json.dumps(BACKSLASH + item.lstrip(BACKSLASH))}",
+                              where)
         if not isinstance(item_value, option.items):
             raise ConfigError(f"'{name}' gives {json.dumps(item)} the value {item_value!r} "
                               f"({type(item_value).__name__}), not a {_kind(option.items)}: {option.doc}", where)
