@@ -121,3 +121,12 @@ def test_latex_incompatible_input_is_a_warning_at_its_line_on_every_build(built_
     assert first.code == cached.code == 0
     assert expected in first.stderr and expected in cached.stderr
     assert "typeset 0 formula(s)" in cached.stderr
+
+
+def test_corrupted_formula_cache_is_typeset_again(built_math, cli):
+    cache = built_math / "build" / ".cache" / "formulas" / "math.json"
+    cache.write_text(cache.read_text()[:100])
+    again = cli(built_math, "build")
+    assert again.code == 0
+    assert "typeset 8 formula(s)" in again.stderr
+    assert json.loads(cache.read_text())["formulas"]

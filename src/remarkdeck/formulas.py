@@ -156,12 +156,7 @@ def _hide_code_and_comments(markdown: str) -> str:
     """The Markdown with every character of code (blocks and spans) and of HTML comments replaced
     by HIDDEN (line breaks kept), and Remark's separator lines blanked: what formulas are looked for in."""
     lines = markdown.split("\n")
-    code = set()
-    for first, last in _parts(lines):
-        part = "\n".join(lines[first:last])
-        for token in _block_parser.parse(part):
-            if token.type in ("fence", "code_block") and token.map:
-                code.update(range(first + token.map[0], first + token.map[1]))
+    code = _code_lines(lines)
     shown = []
     for number, (fence, line) in enumerate(fenced(lines)):
         if fence or number in code:
@@ -172,6 +167,17 @@ def _hide_code_and_comments(markdown: str) -> str:
             shown.append(line)
     text = HTML_COMMENT.sub(lambda found: _hidden(found.group(0)), "\n".join(shown))
     return "\n\n".join(CODE_SPAN.sub(lambda found: _hidden(found.group(0)), block) for block in text.split("\n\n"))
+
+
+def _code_lines(lines: list[str]) -> set[int]:
+    """The 0-based numbers of the lines in code blocks (fenced, or indented by four spaces), as
+    markdown-it finds them in each slide and in its notes."""
+    code = set()
+    for first, last in _parts(lines):
+        for token in _block_parser.parse("\n".join(lines[first:last])):
+            if token.type in ("fence", "code_block") and token.map:
+                code.update(range(first + token.map[0], first + token.map[1]))
+    return code
 
 
 def _parts(lines: list[str]) -> list[tuple[int, int]]:
