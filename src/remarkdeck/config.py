@@ -112,7 +112,7 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str]:
 
 def parse_config(head: str, path: Path) -> DeckConfig:
     """Check the front matter against SCHEMA; a bad value is an error, an unknown key a warning."""
-    raw = _parse_toml(head, path, first_line=2)
+    raw = _parse_toml(head, path, "front matter", first_line=2)
     values = check_table(SCHEMA, raw, lambda key: Location(path, _key_line(head, key) + 1), (),
                          "front-matter key")
     known = {option.name for option in SCHEMA}
@@ -125,11 +125,11 @@ def load_math_file(path: Path) -> dict:
     if not path.is_file():
         return table_defaults(MATH_SCHEMA)
     text = read_text(path)
-    raw = _parse_toml(text, path, first_line=1)
+    raw = _parse_toml(text, path, "file", first_line=1)
     return check_table(MATH_SCHEMA, raw, lambda key: Location(path, _key_line(text, key)), (), "key")
 
 
-def _parse_toml(text: str, path: Path, first_line: int) -> dict:
+def _parse_toml(text: str, path: Path, what: str, first_line: int) -> dict:
     """TOML parsed; ``first_line``: the file line of the text's first line."""
     try:
         return tomllib.loads(text)
@@ -137,7 +137,7 @@ def _parse_toml(text: str, path: Path, first_line: int) -> dict:
         line = _toml_error_line(str(error))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
         raise ConfigError(
-            f"{'front matter' if first_line > 1 else 'file'} is not valid TOML ({message}): "
+            f"{what} is not valid TOML ({message}): "
             "write `key = \"value\"` lines",
             Location(path, line + first_line - 1 if line else first_line),
         ) from None
