@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-# (package, files inside it): package.json gives the version, the rest is copied into decks.
+# (package, files inside it): package.json gives the version, the rest is copied into decks,
+# except katex.min.js, which the build runs to typeset formulas.
 PACKAGE_FILES = (
     ("remark-slide", ("package.json", "out/remark.min.js")),
-    ("katex", ("package.json", "dist/katex.min.js", "dist/katex.min.css",
-               "dist/contrib/auto-render.min.js", "dist/fonts/*.woff2")),
+    ("katex", ("package.json", "dist/katex.min.js", "dist/katex.min.css", "dist/fonts/*.woff2")),
 )
 # (package, stylesheets): each stylesheet's woff2 files come along; the woff fallbacks do not.
 FONT_STYLES = (

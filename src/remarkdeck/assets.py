@@ -1,4 +1,4 @@
-"""Run-time assets every deck gets beside it: Remark.js, KaTeX and the fonts.
+"""Run-time assets every deck gets beside it: Remark.js, KaTeX's stylesheet and the fonts.
 
 They come from the npm packages pinned in package-lock.json: the project's own ``node_modules``
 (after ``npm ci``), else ``$REMARKDECK_NODE_MODULES``, else the copy bundled in the installed
@@ -21,12 +21,11 @@ from .project import Project
 
 BUNDLED = Path(__file__).parent / "_assets"
 CHECKOUT = Path(__file__).parents[2] / "node_modules"  # remarkdeck run from its source tree (editable)
-# (package, file inside the package, where it goes under vendor/)
+# (package, file inside the package, where it goes under vendor/). KaTeX's script is not among
+# them: formulas are typeset when the deck is built (formulas.py), pages only style them.
 FILES = (
     ("remark-slide", "out/remark.min.js", "remark.min.js"),
-    ("katex", "dist/katex.min.js", "katex/katex.min.js"),
     ("katex", "dist/katex.min.css", "katex/katex.min.css"),
-    ("katex", "dist/contrib/auto-render.min.js", "katex/contrib/auto-render.min.js"),
 )
 KATEX_FONTS = ("katex", "dist/fonts", "katex/fonts", "*.woff2")
 FONT_URL = re.compile(r"url\(\./files/([^)]+)\)")
@@ -65,7 +64,7 @@ class Assets:
         return json.loads(self.path(package, "package.json").read_text(encoding="utf-8"))["version"]
 
     def copy_into(self, vendor: Path) -> None:
-        """Write vendor/: scripts, KaTeX with its fonts, and fonts.css with the web fonts."""
+        """Write vendor/: Remark, KaTeX's stylesheet with its fonts, and fonts.css with the web fonts."""
         for package, source, target in FILES:
             _copy(self.path(package, source), vendor / target)
         package, folder, target, pattern = KATEX_FONTS

@@ -1,7 +1,7 @@
 """``remarkdeck build``: every deck from source to ``build/<deck>/index.html``, in one straight line.
 
 load config -> render Jinja (running snippets whose output slides show) -> validate Markdown ->
-write HTML and assets -> swap the new build in.
+typeset formulas -> write HTML and assets -> swap the new build in.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from pathlib import Path
 from .assets import Assets
 from .config import load_deck_source
 from .errors import DeckError, Location, warn
+from .formulas import typeset_formulas
 from .html import copy_images, write_deck, write_index
+from .katex import KaTeX
 from .outputs import SnippetOutputs
 from .project import Project
 from .render import RenderedDeck, render_deck
@@ -45,6 +47,7 @@ class BuiltDeck:
 class BuildReport:
     decks: list[BuiltDeck] = field(default_factory=list)
     ran: list[str] = field(default_factory=list)
+    typeset: int = 0  # formulas KaTeX typeset (the others came from the cache)
     seconds: float = 0.0
 
 
@@ -59,11 +62,13 @@ def build(project: Project, names: list[str] | None = None, force: bool = False,
     paths = [project.deck_path(name) for name in names]
     assets = Assets.locate(project)
     report = BuildReport()
-    with SnippetRunner() as runner, staged_build(project.build_dir, say) as staging:
+    with SnippetRunner() as runner, KaTeX.for_project(assets, project.cache_dir) as katex, \
+            staged_build(project.build_dir, say) as staging:
         for name, path in zip(names, paths):
-            built, ran = build_deck(project, name, path, assets, runner, staging, force, say)
+            built, ran = build_deck(project, name, path, assets, runner, katex, staging, force, say)
             report.decks.append(built)
             report.ran += [f"{name}/{snippet}" for snippet in ran]
+        report.typeset = katex.typeset_count
         copy_images(project, staging / "img")
         if standalone:
             for built in report.decks:
@@ -97,13 +102,14 @@ def _same_files(old: Path, new: Path, names: tuple[str, ...]) -> bool:
         return False
 
 
-def build_deck(project: Project, name: str, path: Path, assets: Assets, runner: SnippetRunner,
+def build_deck(project: Project, name: str, path: Path, assets: Assets, runner: SnippetRunner, katex: KaTeX,
                staging: Path, force: bool, say) -> tuple[BuiltDeck, list[str]]:
     config, body = load_deck_source(path)
     outputs = SnippetOutputs(project, name, runner, force=force, progress=say)
     deck = render_deck(project, name, path, config, body, outputs)
     slides = validate_deck(project, deck)
     warn_unused_snippets(project, deck)
+    deck = typeset_formulas(project, deck, katex)
     write_deck(project, deck, assets, outputs.figure_files, staging / name)
     return BuiltDeck(name, deck, slides), outputs.ran
 

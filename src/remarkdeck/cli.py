@@ -43,7 +43,7 @@ def _build(project: Project, args) -> int:
     for deck in report.decks:
         say(f"built {project.relative(project.build_dir / deck.name / 'index.html')}: "
             f"{deck.slide_count} slides, last number {deck.last_number}")
-    say(f"ran {len(report.ran)} snippet(s); {report.seconds:.2f} s")
+    say(f"ran {len(report.ran)} snippet(s), typeset {report.typeset} formula(s); {report.seconds:.2f} s")
     return 0
 
 

@@ -12,6 +12,7 @@ A deck file may start with a block between two ``+++`` lines::
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 import re
@@ -40,7 +41,16 @@ class Option:
     doc: str
     choices: tuple = ()
     pattern: str = ""
+    fields: tuple["Option", ...] = ()  # a table with these keys
+    items: type | None = None  # a table whose keys match ``pattern`` and whose values are all of this type
 
+
+MATH_SCHEMA = (
+    Option("macros", dict, {}, 'TeX macros for every formula, e.g. `macros = { "\\\\RR" = "\\\\mathbb{R}" }` '
+                               '(`#1`, `#2`, … stand for arguments).', items=str, pattern=r"\\([A-Za-z@]+|[^A-Za-z@\s])"),
+)
+BACKSLASH = "\\"
+MATH_FILE = "math.toml"  # in templates/: the [math] settings of every deck of the project
 
 SCHEMA = (
     Option("title", str, "", "Deck title: the browser tab, the index page, the PDF metadata; `{{ title }}` in slides."),
@@ -52,6 +62,8 @@ SCHEMA = (
     Option("slide_number_format", str, "%current%/%total%", "Remark's slide number format; empty hides numbers."),
     Option("language", str, "en", "Language of the deck (`<html lang>`), e.g. `en`, `fr`.", pattern=r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*"),
     Option("count_incremental_slides", bool, False, "Whether `--` steps get their own slide number."),
+    Option("math", dict, {}, "Formula settings, a `[math]` table after the other keys; it overrides "
+                             "templates/math.toml.", fields=MATH_SCHEMA),
 )
 
 
@@ -68,6 +80,7 @@ class DeckConfig:
     slide_number_format: str = "%current%/%total%"
     language: str = "en"
     count_incremental_slides: bool = False
+    math: dict = field(default_factory=lambda: table_defaults(MATH_SCHEMA))
     extra: dict = field(default_factory=dict)
 
     def variables(self) -> dict:
@@ -99,46 +112,97 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str]:
 
 def parse_config(head: str, path: Path) -> DeckConfig:
     """Check the front matter against SCHEMA; a bad value is an error, an unknown key a warning."""
+    raw = _parse_toml(head, path, "front matter", first_line=2)
+    values = check_table(SCHEMA, raw, lambda key: Location(path, _key_line(head, key) + 1), (),
+                         "front-matter key")
+    known = {option.name for option in SCHEMA}
+    extra = {key: value for key, value in raw.items() if key not in known}
+    return DeckConfig(**{key: value for key, value in values.items() if key in known}, extra=extra)
+
+
+def load_math_file(path: Path) -> dict:
+    """``templates/math.toml``: the keys of a deck's ``[math]`` table, for every deck (empty if absent)."""
+    if not path.is_file():
+        return table_defaults(MATH_SCHEMA)
+    text = read_text(path)
+    raw = _parse_toml(text, path, "file", first_line=1)
+    return check_table(MATH_SCHEMA, raw, lambda key: Location(path, _key_line(text, key)), (), "key")
+
+
+def _parse_toml(text: str, path: Path, what: str, first_line: int) -> dict:
+    """TOML parsed; ``first_line``: the file line of the text's first line."""
     try:
-        raw = tomllib.loads(head)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line = _toml_error_line(str(error))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
         raise ConfigError(
-            f"front matter is not valid TOML ({message}): write `key = \"value\"` lines",
-            Location(path, line + 1 if line else 1),
+            f"{what} is not valid TOML ({message}): "
+            "write `key = \"value\"` lines",
+            Location(path, line + first_line - 1 if line else first_line),
         ) from None
-    known = {option.name: option for option in SCHEMA}
-    values, extra = {}, {}
-    for key, value in raw.items():
-        where = Location(path, _key_line(head, key) + 1)
-        option = known.get(key)
-        if option is None:
-            warn(f"unknown front-matter key '{key}' (known keys: {', '.join(known)})", where)
-            extra[key] = value
+
+
+def table_defaults(schema: tuple[Option, ...]) -> dict:
+    return {option.name: table_defaults(option.fields) if option.fields else copy.copy(option.default)
+            for option in schema}
+
+
+def check_table(schema: tuple[Option, ...], raw: dict, locate, key: tuple[str, ...], what: str) -> dict:
+    """A TOML table checked against ``schema``: defaults for missing keys, an error for a bad
+    value, a warning for an unknown key. ``locate(path of a key)`` gives its Location."""
+    known = {option.name: option for option in schema}
+    checked = table_defaults(schema)
+    for name, value in raw.items():
+        where = locate(key + (name,))
+        if name not in known:
+            inside = f" in '{'.'.join(key)}'" if key else ""
+            warn(f"unknown {what} '{name}'{inside} (known keys: {', '.join(known)})", where)
             continue
-        values[key] = _check(option, value, where)
-    return DeckConfig(**values, extra=extra)
+        checked[name] = _check(known[name], value, where, locate, key + (name,))
+    return checked
 
 
-def _check(option: Option, value: object, where: Location) -> object:
+def _check(option: Option, value: object, where: Location, locate, key: tuple[str, ...]) -> object:
+    name = ".".join(key)
     if option.name == "date" and isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if not isinstance(value, option.kind):
         raise ConfigError(
-            f"'{option.name}' must be a {option.kind.__name__}, not {type(value).__name__} "
+            f"'{name}' must be a {_kind(option.kind)}, not {type(value).__name__} "
             f"({value!r}): {option.doc}",
             where,
         )
+    if option.fields:
+        return check_table(option.fields, value, locate, key, "key")
+    if option.items:
+        return _check_items(option, value, where, name)
     if option.choices and value not in option.choices:
         raise ConfigError(
-            f"'{option.name}' is {value!r}; choose one of: {', '.join(option.choices)}", where
+            f"'{name}' is {value!r}; choose one of: {', '.join(option.choices)}", where
         )
     if option.pattern and not re.fullmatch(option.pattern, value):
         raise ConfigError(
-            f"'{option.name}' is {value!r}, which is not valid: write it like "
+            f"'{name}' is {value!r}, which is not valid: write it like "
             f"{option.name} = {json.dumps(option.default)} ({option.doc})", where)
     return value
+
+
+def _check_items(option: Option, value: dict, where: Location, name: str) -> dict:
+    """A table of free keys (each must match ``pattern``) whose values are all ``items``."""
+    for item, item_value in value.items():
+        if not re.fullmatch(option.pattern, item):
+            raise ConfigError(f"'{name}' has the key {json.dumps(item)}, which is not a TeX command: "
+                              f"write it with its backslash, like {json.dumps(BACKSLASH + item.lstrip(BACKSLASH))}",
+                              where)
+        if not isinstance(item_value, option.items):
+            raise ConfigError(f"'{name}' gives {json.dumps(item)} the value {item_value!r} "
+                              f"({type(item_value).__name__}), not a {_kind(option.items)}: {option.doc}", where)
+    return dict(value)
+
+
+def _kind(kind: type) -> str:
+    return "table" if kind is dict else kind.__name__
 
 
 def _toml_error_line(message: str) -> int:
@@ -146,13 +210,29 @@ def _toml_error_line(message: str) -> int:
     return int(found.group(1)) if found else 0
 
 
-def _key_line(head: str, key: str) -> int:
-    """1-based line of ``key`` within the front matter (0 if it cannot be found)."""
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
-    for number, line in enumerate(head.split("\n"), start=1):
-        if pattern.match(line):
+TABLE_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+KEY_VALUE = re.compile(r"^\s*([^=\s#][^=]*?)\s*=")
+
+
+def _key_line(text: str, key: tuple[str, ...]) -> int:
+    """1-based line of a key, given as its path (``("math", "macros")``), within a TOML text:
+    written as a (dotted) key, under a table header, or as a header itself; else the line of the
+    table it is in; 0 if none is found."""
+    header: tuple[str, ...] = ()
+    for number, line in enumerate(text.split("\n"), start=1):
+        if found := TABLE_HEADER.match(line):
+            header = _dotted(found.group(1))
+            if header == key:
+                return number
+        elif (found := KEY_VALUE.match(line)) and header + _dotted(found.group(1)) == key:
             return number
-    return 0
+    return _key_line(text, key[:-1]) if len(key) > 1 else 0
+
+
+def _dotted(written: str) -> tuple[str, ...]:
+    """A TOML key as written (``math.macros``, ``"a b".c``) as its path; quoted parts may hold dots."""
+    parts = re.findall(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([^.\s]+)', written)
+    return tuple(json.loads(f'"{double}"') if double else single or bare for double, single, bare in parts)
 
 
 def load_deck_source(path: Path) -> tuple[DeckConfig, str]:

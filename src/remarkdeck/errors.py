@@ -55,6 +55,10 @@ class SnippetError(DeckError):
     """A snippet is missing, malformed, or failed to run."""
 
 
+class FormulaError(DeckError):
+    """KaTeX rejects a formula."""
+
+
 class BrowserError(DeckError):
     """No usable browser, or the browser could not print the deck."""
 

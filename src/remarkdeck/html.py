@@ -13,10 +13,12 @@ from markupsafe import Markup
 
 from .assets import Assets
 from .config import DeckConfig, load_deck_source
+from .errors import BuildError, Location
 from .project import Project
 from .render import RenderedDeck, template_environment
 
 SLIDE_HEIGHT = 681  # Remark's reference slide height in pixels, whatever the ratio
+FORMULAS_ELEMENT = '<script type="application/json" id="remarkdeck-formulas">'
 
 
 def slide_size(config: DeckConfig) -> tuple[int, int]:
@@ -62,7 +64,13 @@ def write_deck(project: Project, deck: RenderedDeck, assets: Assets, figures: di
     width, height = slide_size(deck.config)
     variables = {"config": deck.config, "deck": deck.name, "slide_width": width, "slide_height": height}
     target.mkdir(parents=True)
-    page = env.get_template("deck.html").render(remark_options=script_json(remark_options(deck)), **variables)
+    shell = env.get_template("deck.html")
+    page = shell.render(remark_options=script_json(remark_options(deck)), formulas=script_json(deck.formulas),
+                        **variables)
+    if deck.formulas and FORMULAS_ELEMENT + str(script_json(deck.formulas)) not in page:
+        raise BuildError(f"the page template has no place for the deck's typeset formulas: add "
+                         f"{FORMULAS_ELEMENT}{{{{ formulas }}}}</script> before the script that calls "
+                         "remark.create(), as in remarkdeck's own deck.html", Location(Path(shell.filename)))
     (target / "index.html").write_text(page, encoding="utf-8")
     (target / "theme.css").write_text(env.get_template("theme.css").render(**variables), encoding="utf-8")
     assets.copy_into(target / "vendor")

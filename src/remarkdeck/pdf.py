@@ -65,7 +65,7 @@ async (timeout) => {
   if (typeof remark === "undefined") absent.push("Remark.js did not load");
   else if (!document.querySelector(".remark-slides-area .remark-slide-container"))
     absent.push("Remark did not create the slides");
-  if (typeof renderMathInElement === "undefined") absent.push("KaTeX did not load");
+  if (document.querySelector("span.remarkdeck-formula[data-formula]")) absent.push("the formulas were not put on the slides");
   if (!window.remarkdeckReady) absent.push("the page never set window.remarkdeckReady");
   if (absent.length) return {pending: absent};
   const backgrounds = [...document.querySelectorAll(".remark-slides-area .remark-slide-content")]

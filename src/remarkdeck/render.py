@@ -7,6 +7,7 @@ remarkdeck; the same lookup serves deck includes, macros, the HTML shell and the
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -38,15 +39,17 @@ class RenderedDeck:
     path: Path
     config: DeckConfig
     markdown: str
-    source_lines: list[int]
+    origins: list[Location]  # for each rendered line, the source line (deck or included template) that made it
     generated_blocks: list[str] = field(default_factory=list)
     used_snippets: set[str] = field(default_factory=set)
     figures: list[str] = field(default_factory=list)
+    formulas: list[str] = field(default_factory=list)  # typeset HTML of each formula placeholder (formulas.py)
 
     def location(self, rendered_line: int) -> Location:
-        """The deck source line that produced a rendered line."""
-        index = min(max(rendered_line, 1), len(self.source_lines)) - 1
-        return Location(self.path, self.source_lines[index] if self.source_lines else 0)
+        """The source line that produced a rendered line: the deck's, or an included template's."""
+        if not self.origins:
+            return Location(self.path, 0)
+        return self.origins[min(max(rendered_line, 1), len(self.origins)) - 1]
 
 
 class _DeckLoader(jinja2.BaseLoader):
@@ -79,7 +82,7 @@ def render_deck(project: Project, name: str, path: Path, config: DeckConfig, bod
     """Render the deck body with Jinja; every failure names ``slides/<deck>.md:<line>``."""
     template_name = f"slides/{name}.md"
     env = template_environment(project, _DeckLoader(template_name, path, body))
-    deck = RenderedDeck(name=name, path=path, config=config, markdown="", source_lines=[])
+    deck = RenderedDeck(name=name, path=path, config=config, markdown="", origins=[])
     env.globals.update(_macros(project, deck, outputs))
     try:
         markdown = env.get_template(template_name).render(**_escaped(config.variables()), deck=name)
@@ -103,7 +106,7 @@ def render_deck(project: Project, name: str, path: Path, config: DeckConfig, bod
             _template_location(path),
         ) from None
     deck.markdown = markdown
-    deck.source_lines = map_lines(body, markdown)
+    deck.origins = map_origins(expand_includes(env, body, path), markdown)
     return deck
 
 
@@ -164,21 +167,58 @@ def deck_block(code: str, lang: str, deck: RenderedDeck) -> str:
     return f"{fence}{lang}\n{code}\n{fence}"
 
 
+# A line that is only an include of a named template: `{% include "part.md" %}`, `{%- include 'x' -%}`.
+INCLUDE_LINE = re.compile(r"""^\s*\{%-?\s*include\s+(["'])(?P<name>[^"']+)\1[^%]*?-?%\}\s*$""")
+MAX_INCLUDE_DEPTH = 20
+
+
 def map_lines(source: str, rendered: str) -> list[int]:
-    """For each rendered line, the source line it came from. Unchanged lines map to themselves;
-    lines a Jinja expression or include produced map to the first source line of the changed span."""
-    source_lines, rendered_lines = source.split("\n"), rendered.split("\n")
+    """For each rendered line, the line of ``source`` it came from (see :func:`map_origins`)."""
+    lines = [(text, Location(Path(), number)) for number, text in enumerate(source.split("\n"), 1)]
+    return [origin.line for origin in map_origins(lines, rendered)]
+
+
+def map_origins(source: list[tuple[str, Location]], rendered: str) -> list[Location]:
+    """For each rendered line, where it came from in ``source`` (lines with their locations).
+    Unchanged lines map to themselves; lines a Jinja expression or include produced map to the
+    first source line of the changed span."""
+    texts, rendered_lines = [text for text, _ in source], rendered.split("\n")
     mapping = [0] * len(rendered_lines)
-    matcher = difflib.SequenceMatcher(None, source_lines, rendered_lines, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, texts, rendered_lines, autojunk=False)
     for tag, s1, s2, r1, r2 in matcher.get_opcodes():
         for offset, index in enumerate(range(r1, r2)):
             if tag == "equal" or (tag == "replace" and r2 - r1 == s2 - s1):
-                mapping[index] = s1 + offset + 1
+                mapping[index] = s1 + offset
             elif tag == "insert":
-                mapping[index] = max(s1, 1)  # produced by the line before the insertion
+                mapping[index] = max(s1 - 1, 0)  # produced by the line before the insertion
             else:
-                mapping[index] = s1 + 1
-    return [min(line, len(source_lines)) for line in mapping]
+                mapping[index] = s1
+    return [source[min(index, len(source) - 1)][1] for index in mapping]
+
+
+def expand_includes(env: jinja2.Environment, body: str, path: Path,
+                    stack: tuple[str, ...] = ()) -> list[tuple[str, Location]]:
+    """The deck's lines, each with its location, where every line that only includes a template is
+    replaced by that template's lines (recursively): the text the rendered deck is compared with,
+    so that a line an included template wrote maps to the template's own file and line."""
+    lines = []
+    for number, text in enumerate(body.split("\n"), 1):
+        found = INCLUDE_LINE.match(text)
+        included = _template_source(env, found.group("name")) if found and len(stack) < MAX_INCLUDE_DEPTH else None
+        if included is None or included[1] in stack:
+            lines.append((text, Location(path, number)))
+        else:
+            source, filename = included
+            lines += expand_includes(env, source, Path(filename), stack + (filename,))
+    return lines
+
+
+def _template_source(env: jinja2.Environment, name: str) -> tuple[str, str] | None:
+    try:
+        source, filename, _ = env.loader.get_source(env, name)
+    except jinja2.TemplateNotFound:
+        return None
+    return (source.replace("\r\n", "\n").replace("\r", "\n"), filename) if filename else None
 
 
 def _syntax_message(error: jinja2.TemplateSyntaxError) -> str:

@@ -2,7 +2,7 @@
 templates/ or img/ changes.
 
 Served pages carry one script more than the built ones. When a newer build is ready it swaps the
-new slides into the open page if nothing but the slides' Markdown changed, and reloads the page
+new slides into the open page if nothing but the slides' Markdown (and formulas) changed, and reloads the page
 otherwise; either way the page stays on its slide. A failed build's ``path:line: message`` shows
 over the page until the source is fixed.
 """
@@ -52,6 +52,8 @@ CONTENT_TYPES = {
 }
 # The slides' Markdown in a built page: the first member of the options given to remark.create().
 SLIDES_SOURCE = re.compile(rb'"source": "(?:[^"\\]|\\.)*"')
+# The slides' typeset formulas in a built page (JSON made by html.script_json, so it holds no "<").
+SLIDES_FORMULAS = re.compile(rb'(<script type="application/json" id="remarkdeck-formulas">)[^<]*(</script>)')
 NOT_FOUND_PAGE = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not found</title></head>\n" \
                  "<body><p>Not in build/: {path}</p>\n</body></html>\n"
 
@@ -195,9 +197,10 @@ def url_segments(url_path: str) -> list[str] | None:
 
 
 def page_shell(page: bytes, folder: Path, assets: int) -> str:
-    """A digest of everything a served page is made of besides its slides' Markdown: when an open
-    page's shell is the new one's, swapping in the new slides shows what a reload would."""
-    digest = hashlib.sha256(SLIDES_SOURCE.sub(b'"source": ""', page, count=1))
+    """A digest of everything a served page is made of besides its slides' Markdown and formulas:
+    when an open page's shell is the new one's, swapping in the new slides shows what a reload would."""
+    shell = SLIDES_FORMULAS.sub(rb"\1\2", SLIDES_SOURCE.sub(b'"source": ""', page, count=1), count=1)
+    digest = hashlib.sha256(shell)
     with contextlib.suppress(OSError):  # the theme can depend on the front matter
         digest.update((folder / "theme.css").read_bytes())
     digest.update(f"{assets}".encode())

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+from urllib.parse import urlsplit
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -35,8 +36,13 @@ def test_no_console_error_exception_or_failed_request(tab, built_deck):
 
 
 def test_every_formula_typeset(deck_tab, built_deck):
+    """Typeset by the build: every formula's place on the slides and in the notes holds KaTeX's HTML
+    with its MathML (for screen readers, and to copy as TeX); no error, no dollars left as text but
+    those that are not math."""
     expected = [slide.formulas() for slide in deck_tab.slide_sources()]
     typeset = deck_tab.per_slide("slide => slide.querySelectorAll('.katex').length")
+    with_mathml = deck_tab.per_slide(
+        "slide => slide.querySelectorAll('.katex > .katex-mathml > math annotation[encoding=\"application/x-tex\"]').length")
     errors = deck_tab.page.evaluate(
         "Array.from(document.querySelectorAll('.katex-error'), error => error.title || error.textContent)")
     left_as_text = deck_tab.page.evaluate(r"""() => {
@@ -52,8 +58,35 @@ def test_every_formula_typeset(deck_tab, built_deck):
     }""")
     assert sum(expected) == built_deck.deck.formulas
     assert errors == []
-    assert left_as_text == []
+    assert left_as_text == list(built_deck.deck.dollar_text)
     assert typeset == expected
+    assert with_mathml == expected
+    assert deck_tab.page.locator("span.remarkdeck-formula").count() == 0
+
+
+def test_no_katex_script_is_loaded(tab, built_deck):
+    """The page only styles formulas: KaTeX's script is neither requested, nor inlined, nor run."""
+    requested = []
+    tab.page.on("request", lambda request: requested.append(urlsplit(request.url).path))
+    tab.open(built_deck.url)
+    assert [path for path in requested if path.endswith(".js") and "katex" in path] == []
+    assert tab.page.evaluate("typeof katex") == "undefined"
+    assert tab.page.locator(".remark-slides-area .katex").count() == built_deck.deck.formulas
+
+
+def test_formulas_in_a_class_span_in_notes_and_from_macros(tab, math_build):
+    """tests/projects/math: formulas inside `.red[…]` (one holding `]`) stay in the span; notes are
+    typeset; the deck's macro wins over the project's; an included template's formula is typeset."""
+    tab.open((math_build / "build" / "math" / "index.html").as_uri(), slide=2)
+    red = tab.visible.locator(".red")
+    assert red.locator(".katex").count() == 2
+    assert red.locator("annotation").all_text_contents() == ["[0, 1]", "a_1 * b_1 = \\{a, b\\}"]
+    assert red.locator("em").inner_text() == "emphasis"
+    assert tab.page.locator(".remark-visible .remark-slide-notes .katex annotation").all_text_contents() == ["\\frac{1}{2}"]
+    tab.go(1)
+    assert tab.visible.locator("mi[mathvariant='double-struck']").all_text_contents() == ["R", "E"]
+    tab.go(3)
+    assert tab.visible.locator(".katex annotation").all_text_contents() == ["\\int_0^1 f(x)\\,dx"]
 
 
 def test_every_image_decoded(deck_tab, built_deck):
@@ -158,9 +191,10 @@ def test_p_opens_presenter_mode_with_the_notes(deck_tab, built_deck):
     assert deck_tab.position == (1, "#p1")
     shown = deck_tab.page.evaluate("""() => Array.from({length: slideshow.getSlideCount()}, (_, index) => {
         slideshow.gotoSlide(index + 1);
-        return document.querySelector(".remark-notes-current-area .remark-notes").innerText.trim();
+        return document.querySelector(".remark-notes-current-area .remark-notes").textContent.trim();
     })""")
-    expected = deck_tab.per_slide("slide => slide.querySelector('.remark-slide-notes').innerText.trim()")
+    # textContent, not innerText: a hidden slide's formula has no layout to read its text from
+    expected = deck_tab.per_slide("slide => slide.querySelector('.remark-slide-notes').textContent.trim()")
     assert shown == expected
     assert [bool(note) for note in shown] == [bool(slide.notes.strip()) for slide in sources]
     assert deck_tab.page.locator(".remark-notes-current-area").is_visible()

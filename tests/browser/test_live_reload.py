@@ -36,21 +36,25 @@ def test_saved_edits_show_on_the_same_slide_without_a_reload(tab, served_sample,
 
 
 def test_swapped_slides_are_typeset_and_presented(tab, served_sample, deck_source):
-    """In presenter mode, on the slide before a formula: the new formula is typeset in the preview
-    of the next slide, and the edited notes show."""
+    """In presenter mode, on the slide before a formula: a new formula on a slide and one in the notes
+    are swapped in without a reload, typeset by the build, in the preview of the next slide too."""
     tab.open(served_sample.url, slide=4)
+    loaded = tab.loaded_at()
     tab.press("ArrowRight")
     tab.press("p")
     deck_source.write_text(deck_source.read_text()
-                           .replace("These are the presenter notes.", "These are the edited notes.")
+                           .replace("These are the presenter notes.", "These are the edited notes, with $y_1$.")
                            .replace("Back to [the code](#code).", "Back to [the code](#code), where $x^2$ is."))
     tab.page.wait_for_function(SHOWS, arg="where", polling="raf", timeout=10_000)
     assert tab.position == (5, "#p5")
-    assert tab.page.locator(".remark-notes-current-area .remark-notes").inner_text().strip() == \
-           "These are the edited notes."
-    assert tab.visible.locator(".katex").count() == 1
+    notes = tab.page.locator(".remark-notes-current-area .remark-notes")
+    assert notes.locator(".katex annotation").all_text_contents() == ["y_1"]
+    assert notes.text_content().strip().startswith("These are the edited notes, with")
+    assert tab.visible.locator(".katex annotation").all_text_contents() == ["x^2"]
     tab.go(4)
-    assert tab.page.locator(".remark-preview-area .katex").count() == 1
+    assert tab.page.locator(".remark-preview-area .remark-slide-content .katex annotation").all_text_contents() == ["x^2"]
+    assert tab.loaded_at() == loaded
+    assert tab.problems == []
 
 
 def test_snippet_edit_reloads_the_page_on_the_same_slide(tab, served_sample):

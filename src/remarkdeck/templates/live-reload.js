@@ -1,6 +1,6 @@
 // Added by `remarkdeck serve` to the pages it serves, never written into build/.
-// When a newer build is ready: if only the slides' Markdown changed (the page's shell is the same),
-// the new slides are swapped into the page on the slide it shows; otherwise the page reloads, and
+// When a newer build is ready: if only the slides' Markdown and formulas changed (the page's shell is
+// the same), the new slides are swapped into the page on the slide it shows; otherwise the page reloads, and
 // Remark finds its slide (and presenter mode) in the URL hash. A failed build's
 // `path:line: message` shows over the last good deck until the source is fixed.
 (function () {
@@ -54,15 +54,21 @@
     return found ? JSON.parse(found[1]) : null;
   }
 
-  function canSwap(page) {
-    return typeof slideshow !== "undefined" && typeof window.remarkdeckTypeset === "function" &&
-      page.shell === shell && page.source !== null;
+  // The slides' typeset formulas in a page as served (their JSON holds no "<").
+  function slidesFormulas(page) {
+    var found = /<script type="application\/json" id="remarkdeck-formulas">([^<]*)<\/script>/.exec(page);
+    return found ? JSON.parse(found[1]) : null;
   }
 
-  function swapSlides(source) {
+  function canSwap(page) {
+    return typeof slideshow !== "undefined" && typeof window.remarkdeckTypeset === "function" &&
+      page.shell === shell && page.source !== null && page.formulas !== null;
+  }
+
+  function swapSlides(source, formulas) {
     var shown = slideshow.getCurrentSlideIndex() + 1;
     slideshow.loadFromString(source);
-    window.remarkdeckTypeset();
+    window.remarkdeckTypeset(formulas);
     // Presenter mode copies the notes and the next slide when a slide is shown: show another one
     // and come back, so that its copies are of the new, typeset slides.
     var count = slideshow.getSlideCount();
@@ -78,12 +84,12 @@
       return response.text();
     }).then(function (text) {
       var served = /data-build="([^"]*)" data-shell="([^"]*)"/.exec(text) || [];
-      var page = {build: served[1], shell: served[2], source: slidesSource(text)};
+      var page = {build: served[1], shell: served[2], source: slidesSource(text), formulas: slidesFormulas(text)};
       if (!canSwap(page)) {
         location.reload();
         return;
       }
-      swapSlides(page.source);
+      swapSlides(page.source, page.formulas);
       shownBuild = page.build;
       updating = false;
       if (latestBuild !== shownBuild) {
