@@ -53,6 +53,7 @@ def test_init_writes_a_project_whose_deck_builds_and_whose_tests_pass(tmp_path):
     built = run_cli(root, "build")
     assert built.code == 0, built.stderr
     assert "built build/demo/index.html: 4 slides, last number 3" in built.stderr
+    assert "typeset 3 formula(s)" in built.stderr  # KaTeX accepts every formula of the demo
     assert (root / "build" / "demo" / "figures" / "plot_fit.png").is_file()
     page = (root / "build" / "demo" / "index.html").read_text()
     assert "slope 2.17, intercept 0.32" in page  # the output() of fit.py, from running it
