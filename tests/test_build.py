@@ -177,3 +177,13 @@ def test_products_of_a_previous_deck_version_are_removed(built_basic, cli):
     assert not pdf.exists()
     assert "removed build/basic.pdf: it was made from the previous version of the deck" in changed.stderr
     assert ">PDF</a>" not in (built_basic / "build" / "index.html").read_text()
+
+
+def test_imported_deck_builds_and_echo_prints_the_last_value(sample_project, cli):
+    root = sample_project("imported")
+    result = cli(root, "build")
+    assert result.code == 0, result.stderr
+    page = (root / "build" / "imported" / "index.html").read_text()
+    assert "```text\\nsquares of [1, 2, 3]\\n[1, 4, 9]\\n```" in page  # output(): printed, then the value
+    assert "```python\\nnumbers = [1, 2, 3]" in page  # header lines hidden
+    assert "```python\\n\\u003e\\u003e\\u003e total = 0\\n" in page  # a session as written (">>>" escaped)

@@ -1,4 +1,5 @@
-"""The pytest plugin on a sample project whose snippets raise, hang, exit and crash."""
+"""The pytest plugin on sample projects: snippets that raise, hang, exit and crash (``faults``), and
+an imported deck's snippets checked against the outputs pasted under them (``imported``)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def test_one_item_per_snippet_and_each_fault_fails_alone(faults_run):
 
 def test_failure_shows_the_snippets_file_and_line_and_the_slide(faults_run):
     root, run = faults_run
-    assert "snippet faults/raises failed (snippets/faults/raises.py), shown on slides/faults.md:8" in run.stdout
+    assert "snippet faults/raises failed (snippets/faults/raises.py), shown on slide 1 (slides/faults.md:8)" in run.stdout
     assert f'File "{root}/snippets/faults/raises.py", line 2, in <module>' in run.stdout
     assert "ZeroDivisionError: division by zero" in run.stdout
 
@@ -81,3 +82,84 @@ def test_same_output_alone_and_in_the_suite(faults_run):
 
     assert json.loads(entry.read_text())["result"]["stdout"] == json.loads(in_suite)["result"]["stdout"]
     assert json.loads(in_suite)["result"]["stdout"] == "still running after the others: 42\n"
+
+
+# -- outputs pasted under code (tests/projects/imported) ---------------------------------------------
+
+def copy_project(tmp_path: Path, name: str) -> Path:
+    import shutil
+
+    root = tmp_path / name
+    shutil.copytree(Path(__file__).parent / "projects" / name, root)
+    return root
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new))
+
+
+def test_pasted_outputs_and_both_session_styles_pass(tmp_path):
+    root = copy_project(tmp_path, "imported")
+    run = run_pytest(root, "snippets")
+    for item in ("squares.py::squares", "session.pycon::session", "ipython_session.pycon::ipython_session"):
+        assert f"PASSED snippets/imported/{item}" in run.stdout
+    assert "3 passed" in run.stdout
+
+
+def test_pasted_output_that_differs_fails_with_a_diff_and_the_slides(tmp_path):
+    root = copy_project(tmp_path, "imported")
+    replace_in(root / "snippets" / "imported" / "squares_output.txt", "[1, 4, 9]", "[1, 4, 8]")
+    run = run_pytest(root, "snippets/imported/squares.py")
+    assert "FAILED snippets/imported/squares.py::squares" in run.stdout
+    assert ("snippet imported/squares printed something else than the output pasted in "
+            "snippets/imported/squares_output.txt, shown on slide 2 (slides/imported.md:12); the code is "
+            "shown on slide 2 (slides/imported.md:10), slide 3 (slides/imported.md:17) "
+            "(whitespace at line ends is ignored)") in run.stdout
+    assert ("--- pasted (snippets/imported/squares_output.txt)\n"
+            "+++ printed (snippets/imported/squares.py)\n"
+            "@@ -1,2 +1,2 @@\n"
+            " squares of [1, 2, 3]\n"
+            "-[1, 4, 8]\n"
+            "+[1, 4, 9]\n") in run.stdout
+
+
+def test_echo_shows_nothing_for_none_or_a_closing_semicolon(tmp_path):
+    root = copy_project(tmp_path, "imported")
+    squares = root / "snippets" / "imported" / "squares.py"
+    replace_in(squares, "[n * n for n in numbers]", "[n * n for n in numbers];")
+    run = run_pytest(root, "snippets/imported/squares.py")
+    assert "-[1, 4, 9]\n" in run.stdout  # pasted, no longer printed
+    replace_in(squares, "[n * n for n in numbers];", "print([n * n for n in numbers])\nnumbers.sort()")
+    assert "1 passed" in run_pytest(root, "snippets/imported/squares.py").stdout
+
+
+def test_session_with_a_wrong_output_fails_at_the_line_of_its_prompt(tmp_path):
+    root = copy_project(tmp_path, "imported")
+    replace_in(root / "snippets" / "imported" / "session.pycon", ">>> total\n6\n", ">>> total\n7\n")
+    replace_in(root / "snippets" / "imported" / "ipython_session.pycon", "Out[2]: 4.0", "Out[2]: 4")
+    run = run_pytest(root, "snippets")
+    assert "snippet imported/session failed (snippets/imported/session.pycon), shown on slide 4 (slides/imported.md:22)" in run.stdout
+    assert ("snippets/imported/session.pycon:6: what this statement printed differs from the output pasted under it\n"
+            "    >>> total\n--- pasted\n+++ printed\n@@ -1 +1 @@\n-7\n+6\n") in run.stdout
+    assert ("snippets/imported/ipython_session.pycon:3: what this statement printed differs from the output pasted "
+            "under it\n    In [2]: math.sqrt(16)\n--- pasted\n+++ printed\n@@ -1 +1 @@\n-4\n+4.0\n") in run.stdout
+    assert "2 failed, 1 passed" in run.stdout
+
+
+def test_session_statement_that_raises_unexpectedly_shows_its_traceback_at_its_line(tmp_path):
+    root = copy_project(tmp_path, "imported")
+    replace_in(root / "snippets" / "imported" / "session.pycon", ">>> total = 0", ">>> total = 1 / 0")
+    run = run_pytest(root, "snippets/imported/session.pycon")
+    assert f'File "{root}/snippets/imported/session.pycon", line 2, in <module>' in run.stdout
+    assert "ZeroDivisionError: division by zero" in run.stdout
+    assert "1 failed" in run.stdout
+
+
+def test_expected_exception_that_is_not_raised_is_a_difference(tmp_path):
+    root = copy_project(tmp_path, "imported")
+    replace_in(root / "snippets" / "imported" / "session.pycon", ">>> numbers[10]", ">>> numbers[1]")
+    run = run_pytest(root, "snippets/imported/session.pycon")
+    assert "snippets/imported/session.pycon:13: what this statement printed differs" in run.stdout
+    assert "+2\n" in run.stdout and "-IndexError: list index out of range" in run.stdout

@@ -9,7 +9,7 @@ import pytest
 from remarkdeck.config import parse_config, split_front_matter
 from remarkdeck.errors import ConfigError, SnippetError
 from remarkdeck.render import map_lines
-from remarkdeck.slides import slide_numbers, split_slides, visible_slides
+from remarkdeck.slides import number_at, slide_numbers, split_slides, visible_slides
 from remarkdeck.snippets import load_snippet
 
 DECK = Path("slides/deck.md")
@@ -51,6 +51,8 @@ def test_increments_excluded_slides_and_numbers():
     assert len(slides) == 6
     assert [s.line for s in visible_slides(slides)] == [1, 3, 10, 13]
     assert slide_numbers(slides) == [1, 1, 1, 2]
+    assert [number_at(slides, line) for line in (1, 3, 6, 11, 13)] == [1, 1, None, 1, 2]
+    assert [number_at(slides, line, count_incremental=True) for line in (1, 3, 13)] == [1, 2, 3]
 
 
 def test_separators_inside_fenced_code_do_not_split():
@@ -76,3 +78,29 @@ def test_unclosed_region_is_an_error_at_its_line(tmp_path):
         load_snippet(path, "deck")
     assert error.value.location.line == 2
     assert "region 'fit' is never closed: add '# endregion' after its last line" in str(error.value)
+
+
+def test_echo_and_expects_headers_are_hidden_and_checked(tmp_path):
+    path = tmp_path / "fit.py"
+    path.write_text("# echo: last\n# expects: fit_output\nmodel.fit(x)\n")
+    snippet = load_snippet(path, "deck")
+    assert (snippet.echo, snippet.expects) == ("last", "fit_output")
+    assert [text for _, text in snippet.shown_lines()] == ["model.fit(x)"]
+    path.write_text("# requires: data\n# echo: all\nmodel.fit(x)\n")
+    with pytest.raises(SnippetError) as error:
+        load_snippet(path, "deck")
+    assert str(error.value) == (f"{path}:2: echo must be 'last' (print the value of the last line when it is "
+                                "an expression), not 'all'")
+
+
+def test_session_prompts_of_both_styles(tmp_path):
+    from remarkdeck.interactive import parse_session
+
+    lines = ["# requires: data", ">>> for n in range(2):", "...     n", "...", "0", "1", "",
+             "In [3]: x = {", "   ...:   1: 2}", "", "In [4]: x", "Out[4]: {1: 2}", ""]
+    statements = parse_session(lines, first=2)
+    assert [(s.line, s.style, s.code, s.pasted) for s in statements] == [
+        (2, "python", ["for n in range(2):", "    n", ""], ["0", "1", ""]),
+        (8, "ipython", ["x = {", "  1: 2}"], [""]),
+        (11, "ipython", ["x"], ["{1: 2}", ""]),
+    ]

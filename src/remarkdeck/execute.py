@@ -22,6 +22,9 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .interactive import SessionMismatch, run_session, run_showing_last
+from .snippets import header_lines
+
 SEED = 0
 MAX_OUTPUT_BYTES = 1 << 20  # what a slide can show is far less; the rest is cut
 MAX_FILE_BYTES = 512 << 20  # a runaway print fails its snippet instead of filling the disk
@@ -84,10 +87,19 @@ def reset_state(seed: int = SEED) -> None:
 
 
 def execute_file(path: Path, namespace: dict) -> None:
-    """Run a file in a namespace, compiled under its real path so tracebacks show its real lines."""
-    source = Path(path).read_text(encoding="utf-8-sig")
+    """Run a file in a namespace, compiled under its real path so tracebacks show its real lines:
+    a session (``.pycon``) statement by statement, a snippet with ``# echo: last`` showing its last
+    expression's value."""
+    path = Path(path)
+    source = path.read_text(encoding="utf-8-sig")
     namespace["__file__"] = str(path)
-    exec(compile(source, str(path), "exec", dont_inherit=True), namespace)
+    header = header_lines(source.split("\n"))
+    if path.suffix == ".pycon":
+        run_session(path, source.replace("\r\n", "\n").split("\n"), len(header) + 1, namespace)
+    elif ("echo", "last") in header:
+        run_showing_last(source, str(path), namespace)
+    else:
+        exec(compile(source, str(path), "exec", dont_inherit=True), namespace)
 
 
 def run_chain(prelude: Path | None, chain: list[Path], before_last=None) -> dict:
@@ -173,6 +185,9 @@ def run_captured(name: str, prelude: Path | None, chain: list[Path], results: Pa
         try:
             os.chdir(workdir)
             run_chain(prelude, chain, before_last=mark)
+        except SessionMismatch as exc:
+            os.chdir(previous)  # its locations are shown relative to where remarkdeck runs
+            error = str(exc)
         except BaseException as exc:  # the snippet's fault, reported as its result
             if isinstance(exc, KeyboardInterrupt):
                 raise

@@ -35,11 +35,7 @@ class SnippetOutputs:
         self.ran: list[str] = []
 
     def output(self, name: str) -> str:
-        result = self._result(name)
-        text = result.stdout
-        if result.truncated:
-            text += "\n[... output cut: the snippet printed more than a slide can show]"
-        return text
+        return shown_output(self._result(name))
 
     def figure(self, name: str, index: int) -> str:
         result = self._result(name)
@@ -88,6 +84,14 @@ class SnippetOutputs:
                  "data (time, randomness without a seed, ordering?); slides must show reproducible "
                  "output:\n" + output_diff(cached.stdout, result.stdout), Location(snippet.path))
         return stored
+
+
+def shown_output(result: RunResult) -> str:
+    """What a slide's ``output()`` shows of a run."""
+    text = result.stdout
+    if result.truncated:
+        text += "\n[... output cut: the snippet printed more than a slide can show]"
+    return text
 
 
 def output_diff(before: str, after: str, lines: int = 12) -> str:

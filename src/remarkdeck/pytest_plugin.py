@@ -1,4 +1,5 @@
-"""pytest plugin: every file in ``snippets/<deck>/`` is a test item that runs it.
+"""pytest plugin: every runnable file in ``snippets/<deck>/`` (``.py``, and ``.pycon`` sessions) is a
+test item that runs it; a snippet with ``# expects: X`` must print what snippet X holds.
 
 Snippets run in one worker process per pytest process (the prelude's imports paid once), each in a
 fresh namespace with Keras state reset and seeds fixed; a hang or a crash fails that snippet only.
@@ -13,11 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from .config import load_deck_source
+from .errors import DeckError, Location
 from .execute import DEFAULT_TIMEOUT, RunResult, run_chain, worker_environment
-from .outputs import SnippetOutputs, output_diff
+from .interactive import output_difference
+from .outputs import SnippetOutputs, output_diff, shown_output
 from .project import Project
 from .runner import SnippetRunner
-from .snippets import SnippetLibrary, slides_using
+from .slides import number_at, split_slides
+from .snippets import RUNNABLE, Snippet, SnippetLibrary, slides_using
 
 
 # -- options ---------------------------------------------------------------------------------------
@@ -48,14 +53,15 @@ def pytest_unconfigure(config):
 
 def _is_snippet(path: Path) -> bool:
     deck_dir = path.parent
-    return path.suffix == ".py" and deck_dir.parent.name == "snippets" and (deck_dir.parent.parent / "slides").is_dir()
+    return path.suffix in RUNNABLE and deck_dir.parent.name == "snippets" and (deck_dir.parent.parent / "slides").is_dir()
 
 
 def pytest_collect_file(file_path: Path, parent):
     # a path pytest's Python collector takes (named on the command line, or test_*.py) reaches
     # pytest_pycollect_makemodule below instead, so that it is collected once, as a snippet
     python_files = parent.config.getini("python_files")
-    taken_by_python = parent.session.isinitpath(file_path) or any(file_path.match(p) for p in python_files)
+    taken_by_python = file_path.suffix == ".py" and (
+        parent.session.isinitpath(file_path) or any(file_path.match(p) for p in python_files))
     if _is_snippet(file_path) and not taken_by_python:
         return SnippetFile.from_parent(parent, path=file_path)
     return None
@@ -75,6 +81,10 @@ class SnippetFile(pytest.File):
 
 class SnippetFailed(Exception):
     """A snippet raised, timed out, or killed its interpreter."""
+
+
+class OutputDiffers(Exception):
+    """A snippet printed something else than the output pasted in the snippet it ``expects``."""
 
 
 class SnippetItem(pytest.Item):
@@ -101,20 +111,50 @@ class SnippetItem(pytest.Item):
             raise SnippetFailed(result)
         if result.stdout:
             self.add_report_section("call", "snippet stdout", result.stdout)
+        snippet = outputs.library.get(self.name)
+        if snippet.expects:
+            self.compare_with_pasted(outputs.library, snippet, result)
+
+    def compare_with_pasted(self, library: SnippetLibrary, snippet: Snippet, result: RunResult) -> None:
+        """What the snippet printed (as a slide's ``output()`` shows it) against the pasted output."""
+        pasted = library.get(snippet.expects, Location(snippet.path, 1))
+        printed = shown_output(result)
+        diff = output_difference("\n".join(pasted.lines[pasted.header_lines:]), printed,
+                                 f"pasted ({self.project.relative(pasted.path)})",
+                                 f"printed ({self.project.relative(snippet.path)})")
+        if diff:
+            raise OutputDiffers(
+                f"snippet {self.deck}/{self.name} printed something else than the output pasted in "
+                f"{self.project.relative(pasted.path)}, shown on {self.shown_on(pasted.name)}; the code is "
+                f"shown on {self.shown_on(self.name)} (whitespace at line ends is ignored)\n\n{diff}")
 
     # -- report
 
     def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, (OutputDiffers, DeckError)):
+            return str(excinfo.value)
         if not isinstance(excinfo.value, SnippetFailed):
             return super().repr_failure(excinfo, style)
         result: RunResult = excinfo.value.args[0]
-        shown = slides_using(self.project.slides_dir / f"{self.deck}.md", self.name)
-        where = ", ".join(str(location) for location in shown) or "no slide"
         lines = [f"snippet {self.deck}/{self.name} failed ({self.project.relative(self.path)}), "
-                 f"shown on {where}", "", result.error.rstrip()]
+                 f"shown on {self.shown_on(self.name)}", "", result.error.rstrip()]
         if result.stderr.strip() and "Traceback" not in result.stderr:
             lines += ["", "its error output (last lines):", *result.stderr.strip().split("\n")[-10:]]
         return "\n".join(lines)
+
+    def shown_on(self, name: str) -> str:
+        """The slides that show a snippet (or its output or figure): 'slide 3 (slides/deck.md:12)'.
+        Numbers are those Remark prints, counted in the deck's source."""
+        deck_path = self.project.slides_dir / f"{self.deck}.md"
+        places = slides_using(deck_path, name)
+        try:
+            config, body = load_deck_source(deck_path)
+            slides, counted = split_slides(body), config.count_incremental_slides
+        except (DeckError, OSError):  # a deck that does not load: its lines still say where
+            slides, counted = [], False
+        numbers = [number_at(slides, place.line, counted) if slides else None for place in places]
+        return ", ".join(f"slide {number} ({place})" if number else str(place)
+                         for number, place in zip(numbers, places)) or "no slide"
 
     def reportinfo(self):
         return self.path, 0, f"snippet {self.deck}/{self.name}"

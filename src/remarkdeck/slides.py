@@ -121,3 +121,11 @@ def slide_numbers(slides: list[Slide], count_incremental: bool = False) -> list[
             current += 1
         numbers.append(max(current, 1))
     return numbers
+
+
+def number_at(slides: list[Slide], line: int, count_incremental: bool = False) -> int | None:
+    """The number Remark shows on the slide that holds a line of the Markdown; None when that
+    slide is not shown."""
+    holder = next((slide for slide in reversed(slides) if slide.line <= line), None)
+    numbers = dict(zip(map(id, visible_slides(slides)), slide_numbers(slides, count_incremental)))
+    return numbers.get(id(holder))

@@ -5,9 +5,12 @@ A snippet file starts with optional header comments::
     # requires: compile_simple, data
     # reads: data/train.csv
     # timeout: 60
+    # echo: last
+    # expects: fit_output
 
 and may mark regions with ``# region NAME`` ... ``# endregion``. A region named ``setup`` runs but
-is never shown. Files in other languages (``.sh``, ``.txt`` ...) are shown but not run.
+is never shown. ``.pycon`` files are interactive sessions, run and checked (see ``interactive.py``).
+Files in other languages (``.sh``, ``.txt`` ...) are shown but not run.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from pathlib import Path
 
 from .errors import Location, SnippetError
 
-HEADER = re.compile(r"^#\s*(requires|reads|timeout)\s*:\s*(.*?)\s*$")
+HEADER = re.compile(r"^#\s*(requires|reads|timeout|echo|expects)\s*:\s*(.*?)\s*$")
+ECHO_MODES = ("last",)
+RUNNABLE = (".py", ".pycon")
 REGION_START = re.compile(r"^\s*#\s*region\s+([\w-]+)\s*$")
 REGION_END = re.compile(r"^\s*#\s*endregion\b.*$")
 HIDDEN_REGIONS = ("setup",)
 PRELUDE = "prelude"
-LANGUAGES = {".py": "python", ".sh": "bash", ".js": "javascript", ".json": "json", ".txt": "text",
+LANGUAGES = {".py": "python", ".pycon": "python", ".sh": "bash", ".js": "javascript", ".json": "json", ".txt": "text",
              ".toml": "toml", ".yaml": "yaml", ".yml": "yaml", ".r": "r", ".jl": "julia"}
 
 
@@ -45,12 +50,14 @@ class Snippet:
     requires: tuple[str, ...] = ()
     reads: tuple[str, ...] = ()
     timeout: float | None = None
+    echo: str = ""  # "last": the last expression's value is printed, as Jupyter shows it
+    expects: str = ""  # the snippet holding the output this one must print
     header_lines: int = 0
     regions: dict[str, Region] = field(default_factory=dict)
 
     @property
     def runnable(self) -> bool:
-        return self.path.suffix == ".py"
+        return self.path.suffix in RUNNABLE
 
     @property
     def language(self) -> str:
@@ -93,15 +100,22 @@ class Snippet:
 def load_snippet(path: Path, deck: str) -> Snippet:
     """Parse a snippet file's header and regions; malformed markers are errors at their line."""
     snippet = Snippet(deck=deck, name=path.stem, path=path)
-    lines = snippet.lines
-    index = 0
-    while index < len(lines) and (match := HEADER.match(lines[index])):
-        key, value = match.groups()
+    header = header_lines(snippet.lines)
+    for index, (key, value) in enumerate(header):
         _set_header(snippet, key, value, Location(path, index + 1))
-        index += 1
-    snippet.header_lines = index
-    snippet.regions = _find_regions(lines, path)
+    snippet.header_lines = len(header)
+    snippet.regions = _find_regions(snippet.lines, path)
     return snippet
+
+
+def header_lines(lines: list[str]) -> list[tuple[str, str]]:
+    """(key, value) of each header line at the top of a snippet file."""
+    header = []
+    for line in lines:
+        if not (match := HEADER.match(line)):
+            break
+        header.append(match.groups())
+    return header
 
 
 def _set_header(snippet: Snippet, key: str, value: str, where: Location) -> None:
@@ -110,6 +124,16 @@ def _set_header(snippet: Snippet, key: str, value: str, where: Location) -> None
         snippet.requires = items
     elif key == "reads":
         snippet.reads = items
+    elif key == "echo":
+        if value not in ECHO_MODES:
+            raise SnippetError(f"echo must be 'last' (print the value of the last line when it is an "
+                               f"expression), not '{value}'", where)
+        snippet.echo = value
+    elif key == "expects":
+        if len(items) != 1 or not re.fullmatch(r"[\w.-]+", items[0]):
+            raise SnippetError(f"expects takes the name of one snippet holding the output to compare "
+                               f"with (e.g. '# expects: fit_output'), not '{value}'", where)
+        snippet.expects = items[0]
     else:
         try:
             snippet.timeout = float(value)
