@@ -148,6 +148,10 @@ def plan_snippets(source: str, slides: list[RemarkSlide]) -> tuple[list[SnippetF
                 snippet = SnippetFile(_unique(titles[slide.index], taken), suffix, kind, body, slide.index, fence, marked)
             snippets.append(snippet)
             edits.append(Edit(fence.start, fence.end, "", jinja=True, snippet=snippet))
+            if source[fence.end:fence.end + 1] not in ("", "\n"):
+                # a fence closed as "```]": Remark reads the bracket after it; the build wants the
+                # fence alone on its line, and the slide shows the same either way
+                edits.append(Edit(fence.end, fence.end, "\n"))
             previous = snippet
     return snippets, edits
 

@@ -42,6 +42,7 @@ class _PageReader(HTMLParser):
         attributes = dict(attrs)
         if tag == "textarea" and attributes.get("id") == "source" and self.textarea is None:
             self._in, self._buffer, self.textarea_line = "textarea", [], self.getpos()[0]
+            self.set_cdata_mode("textarea")  # its content is text, as in the browser
         elif tag in ("title", "script") and self._in is None:
             self._in, self._buffer = tag, []
 
