@@ -104,3 +104,36 @@ def test_session_prompts_of_both_styles(tmp_path):
         (8, "ipython", ["x = {", "  1: 2}"], [""]),
         (11, "ipython", ["x"], ["{1: 2}", ""]),
     ]
+
+
+MACRO_CASES = [
+    "![:scale 50%](../img/x.png)",
+    "a `![:no](x)` b ![:yes a, b](v)\n\n```\n![:fenced](x)\n```\n    ![:indented](x)\n\n"
+    ".red[![:inclass](x) .blue[![:nested 1](y)]]\n\\.esc[![:escaped](z)]\n![:bare]\n",
+    "---\n![:one](a) ![:two](b)\n???\n![:notes](n)\n--\n[ref]: ![:def](x)\n<!-- ![:commented](c) -->\n",
+    "  ![:indented-deck](a)\n  text\n\n      ![:code](b)\n",
+]
+
+
+@pytest.mark.parametrize("markdown", MACRO_CASES)
+def test_macros_found_as_remarks_own_lexer_finds_them(markdown):
+    """The port against the original: Remark 0.14's lexer.js run in V8."""
+    import json
+
+    from py_mini_racer import MiniRacer
+
+    from conftest import REPO
+    from remarkdeck.macros import macro_uses
+
+    lexer = (REPO / "node_modules" / "remark-slide" / "src" / "remark" / "lexer.js").read_text()
+    context = MiniRacer()
+    try:
+        context.eval("var module = {exports: {}};\n" + lexer)
+        found = json.loads(context.eval(
+            f"JSON.stringify(new module.exports().lex({json.dumps(markdown)}).filter(t => t.type === 'macro'))"))
+    finally:
+        context.close()
+    uses = macro_uses(markdown)
+    assert [(use.name, list(use.args), use.value) for use in uses] == \
+           [(token["name"], token["args"], token.get("obj")) for token in found]
+    assert all(markdown[use.offset:use.offset + use.length].startswith(f"![:{use.name}") for use in uses)

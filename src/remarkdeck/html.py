@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from .assets import Assets
 from .config import DeckConfig, load_deck_source
+from .macros import macros_script
 from .project import Project
 from .render import RenderedDeck, template_environment
 
@@ -57,7 +58,7 @@ def shell_environment(project: Project) -> jinja2.Environment:
 
 def write_deck(project: Project, deck: RenderedDeck, assets: Assets, figures: dict[str, Path],
                target: Path) -> None:
-    """Write one deck's folder: index.html, theme.css, vendor/ and figures/."""
+    """Write one deck's folder: index.html, theme.css, macros.js, vendor/ and figures/."""
     env = shell_environment(project)
     width, height = slide_size(deck.config)
     variables = {"config": deck.config, "deck": deck.name, "slide_width": width, "slide_height": height}
@@ -65,6 +66,7 @@ def write_deck(project: Project, deck: RenderedDeck, assets: Assets, figures: di
     page = env.get_template("deck.html").render(remark_options=script_json(remark_options(deck)), **variables)
     (target / "index.html").write_text(page, encoding="utf-8")
     (target / "theme.css").write_text(env.get_template("theme.css").render(**variables), encoding="utf-8")
+    (target / "macros.js").write_text(macros_script(project, deck.name), encoding="utf-8")
     assets.copy_into(target / "vendor")
     for url, source in figures.items():
         (target / url).parent.mkdir(parents=True, exist_ok=True)

@@ -48,7 +48,10 @@ CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml",
     ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
     ".webp": "image/webp", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf",
-    ".pdf": "application/pdf", ".mp4": "video/mp4", ".webm": "video/webm",
+    ".pdf": "application/pdf", ".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg",
+    ".mov": "video/quicktime", ".m4v": "video/mp4", ".wav": "audio/wav", ".mp3": "audio/mpeg",
+    ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/ogg", ".m4a": "audio/mp4",
+    ".flac": "audio/flac", ".vtt": "text/vtt",
 }
 # The slides' Markdown in a built page: the first member of the options given to remark.create().
 SLIDES_SOURCE = re.compile(rb'"source": "(?:[^"\\]|\\.)*"')
@@ -198,8 +201,9 @@ def page_shell(page: bytes, folder: Path, assets: int) -> str:
     """A digest of everything a served page is made of besides its slides' Markdown: when an open
     page's shell is the new one's, swapping in the new slides shows what a reload would."""
     digest = hashlib.sha256(SLIDES_SOURCE.sub(b'"source": ""', page, count=1))
-    with contextlib.suppress(OSError):  # the theme can depend on the front matter
-        digest.update((folder / "theme.css").read_bytes())
+    for name in ("theme.css", "macros.js"):  # the theme can depend on the front matter
+        with contextlib.suppress(OSError):
+            digest.update((folder / name).read_bytes())
     digest.update(f"{assets}".encode())
     return digest.hexdigest()[:16]
 

@@ -17,7 +17,7 @@ from .errors import BuildError, Location, warn
 from .html import remark_options, script_json
 from .render import RenderedDeck
 from .slides import fenced
-from .validate import CSS_URL, HTML_COMMENT, HTML_SOURCE
+from .validate import CSS_URL, HTML_COMMENT, LOADED_ATTRIBUTE, LOADING_TAG
 
 LINKED_STYLE = re.compile(r"""<link\b[^>]*?\brel=["']?stylesheet["']?[^>]*>""", re.I)
 LINKED_SCRIPT = re.compile(r"""<script\b([^>]*?)\bsrc=["']?([^"'\s>]+)["']?([^>]*)>\s*</script>""", re.I)
@@ -66,9 +66,14 @@ class Inliner:
 
     def markdown_text(self, text: str) -> str:
         text = HTML_COMMENT.sub(lambda found: found.group(0) if PROPERTY_COMMENT.fullmatch(found.group(0)) else "", text)
-        for pattern, group in ((MARKDOWN_IMAGE, 1), (REFERENCE, 1), (HTML_SOURCE, 2), (CSS_URL, 1)):
-            text = _substitute_group(pattern, group, text, lambda url: self.data_uri(self.base, url))
-        return text
+        for pattern, group in ((MARKDOWN_IMAGE, 1), (REFERENCE, 1), (CSS_URL, 1)):
+            text = _substitute_group(pattern, group, text, self.deck_file)
+        # every src and poster of a tag (a video's poster too)
+        return LOADING_TAG.sub(lambda tag: _substitute_group(LOADED_ATTRIBUTE, 2, tag.group(0), self.deck_file), text)
+
+    def deck_file(self, url: str) -> str:
+        """A URL of the deck's Markdown, inlined."""
+        return self.data_uri(self.base, url)
 
     def stylesheet(self, css: str, base: Path) -> str:
         """A stylesheet with its url()s inlined; font sources whose file the build lacks are dropped."""

@@ -17,20 +17,25 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .errors import DeckErrors, ValidationError, warn
+from .macros import MacroFailed, MacroRunner, MacroUse, macro_uses, undefined_message
 from .project import Project
 from .render import RenderedDeck
 from .slides import FENCE, Slide, split_slides, visible_slides
 
 HTML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.S)
 CONTENT_CLASS_IN = re.compile(r"\.[A-Za-z][-\w]*\[")
-MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
-HTML_SOURCE = re.compile(r"""<(img|video|audio|source|iframe|embed|track)\b[^>]*?\s(?:src|poster)\s*=\s*["']?([^"'\s>]+)""", re.I | re.S)
+MARKDOWN_IMAGE = re.compile(r"!\[(?!:[^\]\s])[^\]]*\]\(\s*<?([^)\s>]+)")  # not a macro, ``![:name](...)``
+LOADING_TAG = re.compile(r"<(?:img|video|audio|source|iframe|embed|track)\b[^>]*>", re.I | re.S)
+LOADED_ATTRIBUTE = re.compile(r"""(\s(?:src|poster)\s*=\s*["']?)([^"'\s>]+)""", re.I)
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""", re.I)
 HTML_HREF = re.compile(r"""<a\b[^>]*?\shref\s*=\s*["']#([^"']*)["']""", re.I)
 
 CONTENT_CLASS = re.compile(r"(?<![\w\\])\.[A-Za-z][-\w]*(?:\.[A-Za-z][-\w]*)*\[")
 INLINE_CODE = re.compile(r"`[^`]*`")
 MAX_IMAGE_BYTES = 5 * 10**6
+MAX_MEDIA_BYTES = 50 * 10**6  # videos and sounds: the single file carries them too
+VIDEO = (".mp4", ".webm", ".ogv", ".mov", ".m4v")
+AUDIO = (".wav", ".mp3", ".ogg", ".oga", ".m4a", ".flac", ".opus")
 # Slide properties Remark 0.14 acts on; other "key: value" lines at a slide's top are swallowed too.
 REMARK_PROPERTIES = ("name", "class", "background-image", "background-position", "background-repeat",
                      "background-size", "count", "exclude", "layout", "template", "seq")
@@ -45,17 +50,40 @@ class Problem:
     warning: bool = False
 
 
+@dataclass(frozen=True)
+class MacroExpansion:
+    """A macro use at a rendered line, and what Remark puts in its place ('' with a problem)."""
+
+    line: int
+    use: MacroUse
+    html: str = ""
+    problem: str = ""
+
+
 @dataclass
 class DeckView:
-    """What the checks look at: the deck, its slides, each slide's tokens."""
+    """What the checks look at: the deck, its slides, each slide's tokens, its macros."""
 
     project: Project
     deck: RenderedDeck
     slides: list[Slide]
     _tokens: dict[int, list[tuple[int, Token]]] = field(default_factory=dict)
+    _macros: list[MacroExpansion] | None = None
 
     def shown(self) -> list[Slide]:
         return visible_slides(self.slides)
+
+    def macros(self) -> list[MacroExpansion]:
+        """Every macro use, expanded once per build by the deck's macro files (V8 starts only for a
+        deck that uses macros)."""
+        if self._macros is None:
+            self._macros = list(_expanded_macros(self.project, self.deck))
+        return self._macros
+
+    def macros_on(self, slide: Slide) -> list[MacroExpansion]:
+        following = self.slides[self.slides.index(slide) + 1:]
+        end = following[0].line if following else float("inf")
+        return [macro for macro in self.macros() if slide.line <= macro.line < end]
 
     def tokens(self, slide: Slide) -> list[tuple[int, Token]]:
         """Every token of a slide (inline children included) with its rendered line; each slide
@@ -75,6 +103,30 @@ def _slide_tokens(slide: Slide) -> Iterator[tuple[int, Token]]:
             line += child.type in ("softbreak", "hardbreak")
 
 
+def _expanded_macros(project: Project, deck: RenderedDeck) -> Iterator[MacroExpansion]:
+    uses = macro_uses(deck.markdown)
+    if not uses:
+        return
+    with MacroRunner(project, deck.name) as runner:
+        for use in uses:
+            line = deck.markdown.count("\n", 0, use.offset) + 1
+            if not runner.defines(use.name):
+                yield MacroExpansion(line, use, problem=undefined_message(use.name, deck.name))
+                continue
+            try:
+                yield MacroExpansion(line, use, html=runner.expand_all(use))
+            except MacroFailed as failure:
+                yield MacroExpansion(line, use, problem=(
+                    f'macro "{use.name}" fails here: {failure}; fix its definition or its use '
+                    "(the page would show no slides)"))
+
+
+def check_macros(view: DeckView) -> Iterator[Problem]:
+    for macro in view.macros():
+        if macro.problem:
+            yield Problem(macro.line, macro.problem)
+
+
 def check_typed_code(view: DeckView) -> Iterator[Problem]:
     generated = {_normal(block) for block in view.deck.generated_blocks}
     for slide in view.slides:
@@ -91,6 +143,12 @@ def check_sources(view: DeckView) -> Iterator[Problem]:
     for slide in view.shown():
         for line, url in _loaded_sources(view, slide):
             yield from _check_source(view, url, line)
+        for line, token in view.tokens(slide):
+            src = token.attrGet("src") or "" if token.type == "image" else ""
+            if not _is_macro(token) and urlsplit(src).path.lower().endswith(VIDEO + AUDIO):
+                kind, tag = ("a video", "video") if urlsplit(src).path.lower().endswith(VIDEO) else ("a sound", "audio")
+                yield Problem(line, f"'{src}' is {kind}, which a picture cannot show: use "
+                                    f"<{tag} src=\"{src}\" controls></{tag}>")
 
 
 def _loaded_sources(view: DeckView, slide: Slide) -> Iterator[tuple[int, str]]:
@@ -100,16 +158,26 @@ def _loaded_sources(view: DeckView, slide: Slide) -> Iterator[tuple[int, str]]:
         for url in CSS_URL.findall(background):
             yield line, url
     for line, token in view.tokens(slide):
-        if token.type == "image":
+        if token.type == "image" and not _is_macro(token):
             yield line, token.attrGet("src") or ""
         elif token.type in ("html_block", "html_inline"):
-            html = _uncommented(token.content)
-            for _, url in HTML_SOURCE.findall(html):
+            for url in html_sources(_uncommented(token.content)):
                 yield line, url
-            for url in MARKDOWN_IMAGE.findall(html):  # Markdown inside a broken-open comment
-                yield line, url
-            for url in CSS_URL.findall(html):
-                yield line, url
+    for macro in view.macros_on(slide):  # what Remark puts in place of a macro loads files too
+        for url in html_sources(macro.html) + MARKDOWN_IMAGE.findall(macro.html):
+            yield macro.line, url
+
+
+def html_sources(html: str) -> list[str]:
+    """The URLs HTML loads: src and poster of pictures, videos, sounds and frames, CSS url()s,
+    and Markdown pictures (inside a broken-open comment)."""
+    tags = [url for tag in LOADING_TAG.findall(html) for _, url in LOADED_ATTRIBUTE.findall(tag)]
+    return tags + MARKDOWN_IMAGE.findall(html) + CSS_URL.findall(html)
+
+
+def _is_macro(token: Token) -> bool:
+    """``![:scale 50%](...)`` is a Remark macro, replaced before Markdown sees a picture."""
+    return token.type == "image" and bool(re.match(r":[^\]\s]", token.content))
 
 
 def check_internal_links(view: DeckView) -> Iterator[Problem]:
@@ -176,9 +244,10 @@ def check_image_sizes(view: DeckView) -> Iterator[Problem]:
                 continue
             seen.add(path)
             size = path.stat().st_size
-            if size > MAX_IMAGE_BYTES:
+            limit = MAX_MEDIA_BYTES if path.suffix.lower() in VIDEO + AUDIO else MAX_IMAGE_BYTES
+            if size > limit:
                 yield Problem(line, (
-                    f"{view.project.relative(path)} is {size / 1e6:.1f} MB, over {MAX_IMAGE_BYTES // 10**6} MB: "
+                    f"{view.project.relative(path)} is {size / 1e6:.1f} MB, over {limit // 10**6} MB: "
                     "it slows the deck and the PDF; shrink it"), warning=True)
 
 
@@ -187,6 +256,7 @@ CHECKS: list[tuple[str, Callable[[DeckView], Iterator[Problem]]]] = [
     ("slide properties", check_slide_properties),
     ("content classes", check_content_classes),
     ("typed code", check_typed_code),
+    ("macros", check_macros),
     ("sources", check_sources),
     ("image sizes", check_image_sizes),
     ("internal links", check_internal_links),
