@@ -86,6 +86,14 @@ def _init(_, args) -> int:
     return 0
 
 
+def _import(project: Project, args) -> int:
+    from .importer import import_deck
+
+    report = import_deck(project, args.source, args.name)
+    print(report.text(), end="")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="remarkdeck", description="Build Remark.js lecture decks whose code runs.")
     parser.add_argument("--version", action="version", version=f"remarkdeck {__version__}")
@@ -125,4 +133,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1",
                        help="the interface to listen on (default: 127.0.0.1, this machine only)")
     serve.set_defaults(command=_serve)
+
+    imports = commands.add_parser("import", help="bring an existing Remark deck (Markdown or HTML page) into the project")
+    imports.add_argument("source", type=Path, metavar="SOURCE",
+                         help="a Remark Markdown file, or the HTML page holding the deck")
+    imports.add_argument("--name", metavar="DECK", help="the deck's name (default: from SOURCE's file name)")
+    imports.set_defaults(command=_import)
     return parser

@@ -67,6 +67,10 @@ class BuildError(DeckError):
     """The build output could not be written."""
 
 
+class DeckImportError(DeckError):
+    """A deck cannot be imported: unreadable source, or a deck of that name already exists."""
+
+
 def warn(message: str, location: Location | None = None) -> None:
     """Report a problem that does not stop the build, in the same ``path:line:`` form as errors."""
     prefix = f"{location}: " if location else ""

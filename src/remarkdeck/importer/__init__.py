@@ -1,0 +1,173 @@
+"""``remarkdeck import``: an existing Remark deck brought into the project, its code as snippets.
+
+read the source (source.py) -> repair mis-decoded text (mojibake.py) -> read it as Remark does
+(lexer.py) -> code blocks to snippets (code.py) and what each needs (names.py) -> pictures and
+media (media.py) -> formulas for KaTeX (formulas.py) -> what the build refuses (repairs.py) ->
+write it all aside and move it into place (files.py), with its report (report.py).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from ..assets import Assets
+from ..errors import DeckImportError, Location
+from ..project import Project
+from .code import SnippetFile, finish_headers, plan_snippets, slugify
+from .edits import Edit, apply_edits, moved_offset
+from .files import DeckFiles, front_matter, refuse_existing, write_deck_files
+from .formulas import KatexChecker, check_formulas, tex_of
+from .lexer import RemarkSlide, clean_input, line_of, parse
+from .media import MediaPlan, rewrite_media
+from .mojibake import repair_text
+from .names import infer_requirements
+from .repairs import repair_deck
+from .report import ImportReport, SlideEntry, count_by
+from .source import DeckSource, read_source
+
+BUILT_IN_MACROS = ("scale",)
+
+
+def import_deck(project: Project, source: Path, name: str | None = None) -> ImportReport:
+    """Import the deck at ``source`` as ``name`` (default: from the file name); raises
+    DeckImportError, writing nothing, when it cannot or when the deck already exists."""
+    started = time.perf_counter()
+    deck_source = read_source(source)
+    deck = _deck_name(name, source)
+    refuse_existing(project, deck)
+    markdown, mojibake = repair_text(deck_source.markdown)
+    markdown = clean_input(markdown)
+    slides = parse(markdown)
+    report = ImportReport(deck, project.relative(source), _slide_entries(slides))
+    report.shown_slides = sum(slide.shown for slide in slides)
+    files = DeckFiles(deck)
+
+    snippets, edits = plan_snippets(markdown, slides)
+    _plan_code(deck, snippets, report, files)
+    plan = MediaPlan(deck, deck_source.base)
+    edits += rewrite_media(markdown, slides, plan)
+    _note_media(plan, report, files)
+    edits += _formulas(project, markdown, slides, report)
+    repairs, repair_edits = repair_deck(markdown, slides)
+    edits += repair_edits
+    for repair in repairs:
+        report.note(repair.slide, repair.message)
+    _note_mojibake(markdown, slides, mojibake, report)
+    _note_macros(deck, deck_source, slides, report, files)
+
+    body, anchors = apply_edits(markdown, edits)
+    head, settings_notes = front_matter(deck_source, slides, markdown)
+    report.deck_notes += settings_notes
+    files.deck_text = head + body
+    head_lines = head.count("\n")
+    for slide, entry in zip(slides, report.slides):
+        entry.line = head_lines + line_of(body, moved_offset(anchors, slide.start))
+    report.written = files.targets()
+    report.seconds = time.perf_counter() - started
+    files.report_text = report.text()
+    write_deck_files(project, files)
+    return report
+
+
+def _deck_name(name: str | None, source: Path) -> str:
+    if name is not None:
+        if not re.fullmatch(r"[\w][\w.-]*", name):
+            raise DeckImportError(f"deck name '{name}' cannot be a file name: use letters, digits, '-' and '_'")
+        return name
+    return re.sub(r"[^\w-]+", "-", source.stem).strip("-").lower() or "deck"
+
+
+def _slide_entries(slides: list[RemarkSlide]) -> list[SlideEntry]:
+    entries, number = [], 0
+    for slide in slides:
+        number += slide.shown
+        entries.append(SlideEntry(number if slide.shown else None, 0))
+    return entries
+
+
+def _plan_code(deck: str, snippets: list[SnippetFile], report: ImportReport, files: DeckFiles) -> None:
+    runnable = [s for s in snippets if s.runs]
+    needs = infer_requirements([(s.name, s.python_source()) for s in runnable])
+    finish_headers(snippets, needs.requires)
+    for snippet in snippets:
+        files.snippets[snippet.filename] = snippet.text()
+        report.note(snippet.slide, _describe(snippet))
+        if snippet.highlight:
+            report.note(snippet.slide, f"{snippet.filename}: highlighted lines {', '.join(map(str, snippet.highlight))} "
+                                       "(snippet(..., highlight=[...]))")
+        if snippet.name in needs.syntax_errors:
+            report.note(snippet.slide, f"{snippet.filename} is not valid Python ({needs.syntax_errors[snippet.name]}): "
+                                       "it fails under pytest until fixed")
+        if undefined := needs.undefined.get(snippet.name):
+            report.undefined_names[snippet.name] = undefined
+            report.note(snippet.slide, f"{snippet.filename} uses {', '.join(undefined)}, which no earlier snippet "
+                                       f"defines: define in `snippets/{deck}/prelude.py`")
+        if missing := needs.missing_packages.get(snippet.name):
+            report.missing_packages[snippet.name] = missing
+            report.note(snippet.slide, f"{snippet.filename} imports {', '.join(missing)}, not installed here")
+    report.code_blocks = len(snippets)
+    report.snippets = count_by(snippets, lambda s: s.suffix)
+    report.pasted_outputs = sum(1 for s in snippets if s.kind == "output")
+
+
+def _describe(snippet: SnippetFile) -> str:
+    what = {"python": "Python", "session": "interactive session, its outputs checked",
+            "output": f"pasted output of {snippet.output_of}.py: `make test` checks the code still prints it",
+            "code": f"{snippet.fence.language or 'no language'}, shown only"}[snippet.kind]
+    requires = next((line[2:] for line in snippet.header if line.startswith("# requires:")), "")
+    return f"snippet {snippet.filename} ({what}{'; ' + requires if requires else ''})"
+
+
+def _note_media(plan: MediaPlan, report: ImportReport, files: DeckFiles) -> None:
+    files.copies, files.placeholders = plan.copies, plan.placeholders
+    for change in plan.changes:
+        if change.kind == "copied":
+            continue
+        reason = {"missing": "not found", "remote": "on the web, not fetched"}.get(change.kind, change.kind)
+        report.note(change.slide, f"{change.original} ({reason}) replaced by the placeholder {change.target}: "
+                                  "put the real file there")
+    report.pictures_copied = len(plan.copies)
+    report.pictures_replaced = len(plan.placeholders)
+
+
+def _formulas(project: Project, markdown: str, slides: list[RemarkSlide], report: ImportReport) -> list[Edit]:
+    katex = KatexChecker(Assets.locate(project).path("katex", "dist/katex.min.js"))
+    try:
+        results, edits = check_formulas(markdown, slides, katex)
+    finally:
+        katex.close()
+    for result in results:
+        if result.error:
+            report.formulas_failing += 1
+            report.note(result.slide, f"formula KaTeX rejects: {result.original.strip()} ({result.error}); rewrite it")
+        else:
+            report.formulas_translated += 1
+            report.text_changes.append((tex_of(result.original), tex_of(result.translated)))
+            report.note(result.slide, f"formula translated ({'; '.join(result.applied)}): "
+                                      f"{result.original.strip()} -> {result.translated.strip()}")
+    return edits
+
+
+def _note_mojibake(markdown: str, slides: list[RemarkSlide], repairs, report: ImportReport) -> None:
+    starts = [slide.start for slide in slides]
+    for repair in repairs:
+        offset = sum(len(line) + 1 for line in markdown.split("\n")[:repair.line - 1])
+        index = max(i for i, start in enumerate(starts) if start <= offset) if starts else 0
+        if repair.after != repair.before:
+            report.note(index, f"mis-decoded text repaired: '{repair.before.strip()}' -> '{repair.after.strip()}'")
+        else:
+            report.note(index, f"text looks mis-decoded but could not be repaired: '{repair.before.strip()}'")
+
+
+def _note_macros(deck: str, source: DeckSource, slides: list[RemarkSlide], report: ImportReport, files: DeckFiles) -> None:
+    files.macros = source.macros
+    if source.macros:
+        report.deck_notes.append(f"macros defined by the page ({', '.join(source.macros)}) copied to "
+                                 f"templates/macros/{deck}.js")
+    for slide in slides:
+        for token in slide.macros():
+            if token.name not in source.macros and token.name not in BUILT_IN_MACROS:
+                report.note(slide.index, f"macro '{token.name}' is not defined (not built in, not in the page): "
+                                         f"define remark.macros.{token.name} in templates/macros/{deck}.js")

@@ -1,0 +1,174 @@
+"""Fenced code blocks become snippet files: Python as ``.py``, interactive sessions as ``.pycon``,
+the unlabelled block pasted after Python code as that code's expected output, anything else by
+its language. Each fence is replaced in the slide by the ``snippet()`` call that shows it again."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..snippets import LANGUAGES
+from .edits import Edit
+from .lexer import Fence, RemarkSlide
+from .names import SESSION_START, session_source
+
+PYTHON = {"python", "py", "python3", "py3", "ipython", "ipython3", "pycon"}
+SHELL = {"sh", "bash", "shell", "console", "zsh", "shell-session", "shellsession"}
+SUFFIXES = {"javascript": ".js", "js": ".js", "json": ".json", "yaml": ".yaml", "yml": ".yaml",
+            "toml": ".toml", "r": ".r", "julia": ".jl", "jl": ".jl", "c": ".c", "cpp": ".cpp",
+            "c++": ".cpp", "html": ".html", "xml": ".xml", "css": ".css", "sql": ".sql", "text": ".txt",
+            "txt": ".txt", "plain": ".txt", "plaintext": ".txt", "markdown": ".md", "md": ".md",
+            "latex": ".tex", "tex": ".tex", "java": ".java", "go": ".go", "rust": ".rs", "ruby": ".rb"}
+SHOWN_LANGUAGE = {**LANGUAGES, ".pycon": "python"}  # what snippet() shows each file as
+HEADING = re.compile(r"^ {0,3}#{1,6}\s*(.+?)\s*#*\s*$", re.M)
+CLASS_WRAPPER = re.compile(r"\.[A-Za-z_][-\w]*(?:\.[A-Za-z_][-\w]*)*\[|\]")
+MAX_NAME = 24
+
+
+@dataclass
+class SnippetFile:
+    """A snippet the import writes, and where it came from."""
+
+    name: str
+    suffix: str
+    kind: str  # python, session, output, code
+    body: list[str]
+    slide: int  # index of the slide in Remark's parse (excluded slides included)
+    fence: Fence
+    highlight: list[int] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    expects: str | None = None  # the output snippet pasted after this code
+    output_of: str | None = None  # the code snippet this output was pasted after
+
+    @property
+    def filename(self) -> str:
+        return self.name + self.suffix
+
+    @property
+    def runs(self) -> bool:
+        return self.kind in ("python", "session")
+
+    def python_source(self) -> str:
+        text = "\n".join(self.body)
+        return session_source(text) if self.kind == "session" else text
+
+    def text(self) -> str:
+        return "\n".join(self.header + self.body) + "\n"
+
+    def call(self) -> str:
+        """The Jinja that shows this snippet where its fence was."""
+        arguments = [f'"{self.name}"']
+        if self.highlight:
+            arguments.append(f"highlight=[{', '.join(map(str, self.highlight))}]")
+        shown = SHOWN_LANGUAGE.get(self.suffix, self.suffix.lstrip("."))
+        if self.fence.language and self.fence.language != shown:
+            arguments.append(f'lang="{self.fence.language}"')
+        indent = f" | indent({len(self.fence.indent)})" if self.fence.indent else ""
+        return f"{self.fence.indent}{{{{ snippet({', '.join(arguments)}){indent} }}}}"
+
+
+def kind_of(fence: Fence) -> tuple[str, str]:
+    """(kind, file suffix) of a fence by its language and content."""
+    language = fence.language.lower()
+    first_code = next((line.strip() for line in fence.code.split("\n") if line.strip()), "")
+    if language in PYTHON | {""} and SESSION_START.match(first_code):
+        return "session", ".pycon"
+    if language in PYTHON:
+        return "python", ".py"
+    if language in SHELL:
+        return "code", ".sh"
+    if not language:
+        return "code", ".txt"
+    return "code", SUFFIXES.get(language, "." + re.sub(r"[^a-z0-9]+", "", language) or ".txt")
+
+
+def body_and_highlight(fence: Fence) -> tuple[list[str], list[int]]:
+    """The code as a file holds it (fence indentation removed, outer blank lines dropped) and the
+    lines marked ``*`` (Remark's highlighted lines), numbered as snippet(highlight=...) counts."""
+    width = len(fence.indent)
+    lines = [line[width:] if line[:width].strip() == "" else line.lstrip() for line in fence.code.split("\n")]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    body, marked = [], []
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("*"):
+            marked.append(number)
+            line = line[1:]
+        body.append(line.rstrip())
+    return body, marked
+
+
+def slide_titles(source: str, slides: list[RemarkSlide]) -> list[str]:
+    """A name for each slide's snippets: its ``name:`` property, else its first heading, else
+    ``slide<N>``; a ``--`` step takes its slide's."""
+    titles: list[str] = []
+    for slide in slides:
+        heading = HEADING.search(source, slide.start, slide.end)
+        title = slide.properties.get("name") or (CLASS_WRAPPER.sub("", heading.group(1)) if heading else "")
+        if slide.increment and titles:
+            title = titles[-1]
+        titles.append(slugify(title) or f"slide{slide.index + 1}")
+    return titles
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = ""
+    for word in words:
+        if slug and len(slug) + 1 + len(word) > MAX_NAME:
+            break
+        slug = f"{slug}_{word}" if slug else word[:MAX_NAME]
+    return slug
+
+
+def plan_snippets(source: str, slides: list[RemarkSlide]) -> tuple[list[SnippetFile], list[Edit]]:
+    """Every fence of the deck as a snippet file, and the edit that shows it in its place."""
+    titles = slide_titles(source, slides)
+    taken: set[str] = {"prelude"}
+    snippets: list[SnippetFile] = []
+    edits: list[Edit] = []
+    previous: SnippetFile | None = None
+    for slide in slides:
+        if not slide.increment:
+            previous = None  # pasted output pairs with code of the same slide (its steps included)
+        for fence in slide.fences(source):
+            kind, suffix = kind_of(fence)
+            body, marked = body_and_highlight(fence)
+            pasted = kind == "code" and not fence.language and previous is not None \
+                and previous.kind == "python" and previous.expects is None
+            if pasted:
+                name = _unique(f"{previous.name}_output", taken)
+                snippet = SnippetFile(name, ".txt", "output", body, slide.index, fence, marked, output_of=previous.name)
+                previous.expects = name
+            else:
+                snippet = SnippetFile(_unique(titles[slide.index], taken), suffix, kind, body, slide.index, fence, marked)
+            snippets.append(snippet)
+            edits.append(Edit(fence.start, fence.end, "", jinja=True, snippet=snippet))
+            if source[fence.end:fence.end + 1] not in ("", "\n"):
+                # a fence closed as "```]": Remark reads the bracket after it; the build wants the
+                # fence alone on its line, and the slide shows the same either way
+                edits.append(Edit(fence.end, fence.end, "\n"))
+            previous = snippet
+    return snippets, edits
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    name, number = base, 1
+    while name in taken:
+        number += 1
+        name = f"{base}_{number}"
+    taken.add(name)
+    return name
+
+
+def finish_headers(snippets: list[SnippetFile], requires: dict[str, list[str]]) -> None:
+    """Header lines: what each snippet requires, and the pairing with its pasted output."""
+    for snippet in snippets:
+        if requires.get(snippet.name):
+            snippet.header.append(f"# requires: {', '.join(requires[snippet.name])}")
+        if snippet.expects:
+            snippet.header += ["# echo: last", f"# expects: {snippet.expects}"]

@@ -1,0 +1,131 @@
+"""Formulas written for MathJax, checked with KaTeX itself (in embedded V8) and translated to a
+KaTeX equivalent where one exists: ``eqnarray``, ``\\cases``, ``\\bm``, an accent used bare as a
+subscript. Formulas are found as the deck's typesetting finds them: ``$$...$$`` then ``$...$``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from py_mini_racer import MiniRacer
+
+from .edits import Edit
+from .lexer import RemarkSlide
+
+FORMULA = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(?!\$)(.+?)(?<!\\)\$", re.S)
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*{}\[\]()#+\-.!_>])")  # marked's escape rule
+INLINE_CODE = re.compile(r"`[^`]+?`")
+COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+ACCENTS = "vec|hat|bar|tilde|dot|ddot|mathbf|mathrm|mathcal|mathbb|boldsymbol|bm|overline|widehat|widetilde"
+
+
+def _eqnarray(tex: str) -> str:
+    tex = re.sub(r"\\begin\{eqnarray\*?\}", r"\\begin{array}{rcl}", tex)
+    tex = re.sub(r"\\end\{eqnarray\*?\}", r"\\end{array}", tex)
+    return re.sub(r"\\(nonumber|notag)\b|\\label\{[^}]*\}", "", tex)
+
+
+def _braced(tex: str, command: str, environment: str) -> str:
+    """``\\cases{a & b \\cr c & d}`` (plain TeX) as ``\\begin{cases} a & b \\\\ c & d \\end{cases}``."""
+    out, at = [], 0
+    for match in re.finditer(r"\\%s\s*\{" % command, tex):
+        if match.start() < at:
+            continue
+        depth, end = 1, match.end()
+        while end < len(tex) and depth:
+            depth += (tex[end] == "{") - (tex[end] == "}")
+            end += 1
+        body = re.sub(r"\\cr\b", r"\\\\\\\\", tex[match.end():end - 1])
+        out += [tex[at:match.start()], f"\\begin{{{environment}}}{body}\\end{{{environment}}}"]
+        at = end
+    return "".join(out) + tex[at:]
+
+
+# (what the report calls it, translation of the formula's Markdown text)
+TRANSLATIONS: list[tuple[str, Callable[[str], str]]] = [
+    ("eqnarray -> array{rcl}", _eqnarray),
+    ("\\cases -> cases", lambda tex: _braced(tex, "cases", "cases")),
+    ("\\pmatrix -> pmatrix", lambda tex: _braced(tex, "pmatrix", "pmatrix")),
+    ("\\matrix -> matrix", lambda tex: _braced(tex, "matrix", "matrix")),
+    ("\\bm -> \\boldsymbol", lambda tex: re.sub(r"\\bm\b", r"\\boldsymbol", tex)),
+    ("bare accent as subscript -> braced", lambda tex: re.sub(
+        r"([_^])\s*\\(%s)\s*(\{[^{}]*\}|\\[A-Za-z]+|\w)" % ACCENTS, r"\1{\\\2 \3}", tex)),
+    ("\\require dropped", lambda tex: re.sub(r"\\require\{[^}]*\}", "", tex)),
+]
+
+
+@dataclass
+class FormulaResult:
+    slide: int
+    original: str  # the formula's Markdown text, delimiters included
+    translated: str  # same as original when KaTeX accepts it as it is
+    applied: list[str]
+    error: str  # KaTeX's error on the final formula, "" if accepted
+
+
+class KatexChecker:
+    """KaTeX's own parser, loaded once into an embedded V8."""
+
+    def __init__(self, katex_js: Path):
+        self._context = MiniRacer()
+        self._context.eval(katex_js.read_text(encoding="utf-8"))
+        self._context.eval("""function remarkdeckCheck(tex, display) {
+            try { katex.renderToString(tex, {throwOnError: true, displayMode: display}); return ""; }
+            catch (error) { return String(error.message || error); } }""")
+
+    def error(self, tex: str, display: bool) -> str:
+        return self._context.call("remarkdeckCheck", tex, display)
+
+    def close(self) -> None:
+        self._context.close()
+
+
+def tex_of(markdown: str) -> str:
+    """The TeX the page holds once Remark's Markdown has unescaped it."""
+    return MARKDOWN_ESCAPE.sub(r"\1", markdown)
+
+
+def check_formulas(source: str, slides: list[RemarkSlide], katex: KatexChecker) -> tuple[list[FormulaResult], list[Edit]]:
+    results, edits = [], []
+    for slide in slides:
+        for token in slide.tokens:
+            if token.type != "text":
+                continue
+            masked = _masked(token.text)
+            for match in FORMULA.finditer(masked):
+                display = match.group(1) is not None
+                inner_start = match.start(1 if display else 2)
+                inner = token.text[inner_start:match.end(1 if display else 2)]
+                result = _check(slide.index, inner, display, katex)
+                if result is None:
+                    continue
+                results.append(result)
+                if result.translated != inner:
+                    edits.append(Edit(token.start + inner_start, token.start + inner_start + len(inner), result.translated))
+    return results, edits
+
+
+def _masked(text: str) -> str:
+    """The text with inline code and HTML comments blanked (same length), where $ is not math."""
+    blank = lambda m: re.sub(r"[^\n]", " ", m.group(0))
+    return COMMENT.sub(blank, INLINE_CODE.sub(blank, text))
+
+
+def _check(slide: int, markdown: str, display: bool, katex: KatexChecker) -> FormulaResult | None:
+    """None when KaTeX accepts the formula as written."""
+    error = katex.error(tex_of(markdown), display)
+    if not error:
+        return None
+    translated, applied = markdown, []
+    for label, translate in TRANSLATIONS:
+        attempt = translate(translated)
+        if attempt != translated:
+            translated, applied = attempt, applied + [label]
+            error = katex.error(tex_of(translated), display)
+            if not error:
+                break
+    if error:
+        translated, applied = markdown, applied  # keep the original when no translation helps
+    return FormulaResult(slide, markdown, translated, applied, error)

@@ -1,0 +1,216 @@
+"""Pictures, videos and sounds of an imported deck: local files copied to ``img/<deck>/`` and their
+paths rewritten; missing or remote ones replaced by a labelled placeholder picture (this tool
+never fetches from the web); an embedded web page becomes a placeholder that links to it."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .edits import Edit
+from .lexer import RemarkSlide, Token
+
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?")
+IMAGE_REFERENCE = re.compile(r"!\[[^\]]*\]\[([^\]]+)\]")
+MEDIA_ELEMENT = re.compile(r"<(video|audio)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+IFRAME = re.compile(r"<iframe\b[^>]*>(?:.*?</iframe\s*>)?", re.I | re.S)
+TAG = re.compile(r"<(img|source|embed|video|audio|input)\b[^>]*>", re.I)
+SOURCE_ATTRIBUTE = re.compile(r"""\s(src|poster)\s*=\s*(["']?)([^"'\s>]+)\2""", re.I)
+CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""", re.I)
+STYLE_PLACES = re.compile(r"<[^>]*>|^background-image:.*$|<!--\s*background-image:.*?-->", re.I | re.M)
+SIZE_ATTRIBUTE = re.compile(r"""\s(width|height|class|style)\s*=\s*(["'])(.*?)\2""", re.I)
+COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+LIVE_COMMENT = re.compile(r"<!--\s*[-\w]+:")  # Remark reads it as a slide property
+INLINE_CODE = re.compile(r"`[^`]+?`")
+MEDIA_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".mp4", ".webm", ".ogg",
+                  ".ogv", ".mov", ".mp3", ".wav", ".m4a", ".pdf"}
+FOLDERS_DROPPED = {"img", "imgs", "image", "images", "figures", "figs", "media", "assets", "static"}
+
+
+@dataclass
+class MediaChange:
+    slide: int
+    original: str
+    kind: str  # copied, missing, remote, embedded page
+    target: str  # the project path now used
+
+
+@dataclass
+class MediaPlan:
+    deck: str
+    base: Path
+    copies: dict[str, Path] = field(default_factory=dict)  # project path -> source file
+    placeholders: dict[str, str] = field(default_factory=dict)  # project path -> label
+    changes: list[MediaChange] = field(default_factory=list)
+    _urls: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def resolve(self, url: str, slide: int, what: str = "picture") -> str:
+        """The URL the imported deck uses for ``url``; records the copy or placeholder."""
+        if url not in self._urls:
+            self._urls[url] = self._place(url, what)
+        kind, target = self._urls[url]
+        if kind != "kept":
+            self.changes.append(MediaChange(slide, url, kind, target))
+        return "../" + target if kind != "kept" else url
+
+    def status(self, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "mailto") or url.startswith("#"):
+            return "kept"
+        if parts.scheme or parts.netloc:
+            return "remote"
+        return "copied" if self._local(url) is not None else "missing"
+
+    def _local(self, url: str) -> Path | None:
+        path = unquote(urlsplit(url).path)
+        if not path or path.startswith("/"):
+            return None
+        file = (self.base / path).resolve()
+        return file if file.is_file() else None
+
+    def _place(self, url: str, what: str) -> tuple[str, str]:
+        kind = self.status(url)
+        if kind == "kept":
+            return kind, url
+        if kind == "copied":
+            target = self._unique(f"img/{self.deck}/{_relative_name(url)}")
+            self.copies[target] = self._local(url)
+            return kind, target
+        stem = re.sub(r"[^\w.-]+", "-", Path(unquote(urlsplit(url).path)).stem or "page").strip("-") or "media"
+        target = self._unique(f"img/{self.deck}/placeholders/{stem}.svg")
+        reason = "not fetched (from the web)" if kind == "remote" else "not found"
+        self.placeholders[target] = f"{what}: {url}|{reason}"
+        return kind, target
+
+    def _unique(self, target: str) -> str:
+        stem, suffix = posixpath.splitext(target)
+        number = 1
+        while target in self.copies or target in self.placeholders:
+            number += 1
+            target = f"{stem}-{number}{suffix}"
+        return target
+
+
+def _relative_name(url: str) -> str:
+    parts = [p for p in posixpath.normpath(unquote(urlsplit(url).path)).split("/") if p not in ("", ".", "..")]
+    if len(parts) > 1 and parts[0].lower() in FOLDERS_DROPPED:
+        parts = parts[1:]
+    return "/".join(parts)
+
+
+def rewrite_media(source: str, slides: list[RemarkSlide], plan: MediaPlan) -> list[Edit]:
+    """Edits that point every picture, video and sound of the deck at its imported file."""
+    edits: list[Edit] = []
+    references = _image_references(slides)
+    for slide in slides:
+        for token in slide.tokens:
+            if token.type == "text":
+                edits += _rewrite_text(token, slide.index, plan)
+            elif token.type == "macro" and token.obj and _looks_like_media(token.obj):
+                at = token.start + token.text.rindex(token.obj)
+                edits.append(Edit(at, at + len(token.obj), plan.resolve(token.obj, slide.index)))
+            elif token.type == "def" and token.name.lower() in references:
+                at = token.start + token.text.index(token.href, token.text.index("]:"))
+                edits.append(Edit(at, at + len(token.href), plan.resolve(token.href, slide.index)))
+    return edits
+
+
+def _image_references(slides: list[RemarkSlide]) -> set[str]:
+    return {ref.lower() for slide in slides for token in slide.tokens if token.type == "text"
+            for ref in IMAGE_REFERENCE.findall(token.text)}
+
+
+def _looks_like_media(value: str) -> bool:
+    return Path(urlsplit(value).path).suffix.lower() in MEDIA_SUFFIXES
+
+
+def _masked(text: str) -> list[tuple[int, int]]:
+    """Spans Remark does not load from: plain HTML comments and inline code."""
+    spans = [m.span() for m in COMMENT.finditer(text) if not LIVE_COMMENT.match(m.group(0))]
+    return spans + [m.span() for m in INLINE_CODE.finditer(text)]
+
+
+def _rewrite_text(token: Token, slide: int, plan: MediaPlan) -> list[Edit]:
+    text, masked, edits = token.text, _masked(token.text), []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return not any(a <= start < b for a, b in masked) and not any(a < end and start < b for a, b in taken)
+
+    def replace(start: int, end: int, new: str) -> None:
+        taken.append((start, end))
+        edits.append(Edit(token.start + start, token.start + end, new))
+
+    for match in MEDIA_ELEMENT.finditer(text):
+        if free(*match.span()):
+            _rewrite_element(match, slide, plan, replace)
+    for match in IFRAME.finditer(text):
+        if free(*match.span()):
+            _rewrite_iframe(match, slide, plan, replace)
+    for match in TAG.finditer(text):
+        for attribute in SOURCE_ATTRIBUTE.finditer(match.group(0)):
+            start = match.start() + attribute.start(3)
+            if free(start, start + len(attribute.group(3))):
+                replace(start, start + len(attribute.group(3)), plan.resolve(attribute.group(3), slide))
+    for match in MARKDOWN_IMAGE.finditer(text):
+        if free(match.start(1), match.end(1)):
+            replace(match.start(1), match.end(1), plan.resolve(match.group(1), slide))
+    for place in STYLE_PLACES.finditer(text):
+        for url in CSS_URL.finditer(place.group(0)):
+            start = place.start() + url.start(1)
+            if free(start, start + len(url.group(1))):
+                replace(start, start + len(url.group(1)), plan.resolve(url.group(1), slide))
+    return edits
+
+
+def _rewrite_element(match: re.Match, slide: int, plan: MediaPlan, replace) -> None:
+    """A <video> or <audio> element: its files copied, or the whole element a placeholder picture
+    when any of them cannot be had."""
+    element, kind = match.group(0), match.group(1).lower()
+    urls = [m.group(3) for tag in TAG.finditer(element)
+            for m in SOURCE_ATTRIBUTE.finditer(tag.group(0)) if m.group(1).lower() == "src"]
+    if urls and all(plan.status(url) in ("copied", "kept") for url in urls):
+        for tag in TAG.finditer(element):
+            for attribute in SOURCE_ATTRIBUTE.finditer(tag.group(0)):
+                start = match.start() + tag.start() + attribute.start(3)
+                replace(start, start + len(attribute.group(3)), plan.resolve(attribute.group(3), slide, kind))
+        return
+    first = urls[0] if urls else "(no source)"
+    picture = plan.resolve(first, slide, kind) if urls else first
+    replace(match.start(), match.end(), _placeholder_img(element, picture, f"{kind}: {first}"))
+
+
+def _rewrite_iframe(match: re.Match, slide: int, plan: MediaPlan, replace) -> None:
+    src = next((m.group(3) for m in SOURCE_ATTRIBUTE.finditer(match.group(0)) if m.group(1).lower() == "src"), "")
+    status = plan.status(src) if src else "kept"
+    if status in ("copied", "kept"):
+        if src and status == "copied":
+            start = match.start() + match.group(0).index(src)
+            replace(start, start + len(src), plan.resolve(src, slide, "embedded file"))
+        return
+    what = "embedded page" if status == "remote" else "embedded file"
+    picture = plan.resolve(src, slide, what)
+    image = _placeholder_img(match.group(0), picture, f"{what}: {src}")
+    linked = f'<a href="{html.escape(src)}">{image}</a>' if status == "remote" else image
+    replace(match.start(), match.end(), linked)
+
+
+def _placeholder_img(element: str, picture: str, alt: str) -> str:
+    opening = element[:element.index(">") + 1]
+    attributes = "".join(f' {m.group(1)}={m.group(2)}{m.group(3)}{m.group(2)}' for m in SIZE_ATTRIBUTE.finditer(opening))
+    return f'<img src="{picture}" alt="{html.escape(alt)}"{attributes}>'
+
+
+def placeholder_svg(label: str) -> str:
+    """A labelled grey picture standing for a file the import could not copy."""
+    what, reason = label.split("|", 1)
+    lines = [what[i:i + 60] for i in range(0, len(what), 60)][:4] + [reason]
+    text = "".join(f'<text x="320" y="{150 + 28 * n}" text-anchor="middle">{html.escape(line)}</text>'
+                   for n, line in enumerate(lines))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360" viewBox="0 0 640 360">'
+            f'<title>{html.escape(what)}</title><rect width="640" height="360" fill="#eee" stroke="#999" stroke-width="4"/>'
+            f'<g font-family="sans-serif" font-size="20" fill="#555">{text}</g></svg>\n')

@@ -1,0 +1,78 @@
+"""The import report: per slide, what the import did and what the lecturer should check; kept
+beside the deck as ``slides/<deck>.import-report.txt``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SlideEntry:
+    number: int | None  # Remark's slide number in the URL (#N); None for a slide not shown
+    line: int  # its first line in the imported deck's source file
+    notes: list[str] = field(default_factory=list)
+
+    def heading(self) -> str:
+        shown = f"slide {self.number}" if self.number else "slide not shown (exclude/layout)"
+        return f"{shown} (line {self.line})"
+
+
+@dataclass
+class ImportReport:
+    deck: str
+    source: str
+    slides: list[SlideEntry]
+    written: list[str] = field(default_factory=list)  # project paths written
+    code_blocks: int = 0
+    snippets: dict[str, int] = field(default_factory=dict)  # kind -> count
+    pasted_outputs: int = 0
+    pictures_copied: int = 0
+    pictures_replaced: int = 0
+    formulas_translated: int = 0
+    formulas_failing: int = 0
+    deck_notes: list[str] = field(default_factory=list)
+    text_changes: list[tuple[str, str]] = field(default_factory=list)  # (as shown before, as shown now)
+    undefined_names: dict[str, list[str]] = field(default_factory=dict)
+    missing_packages: dict[str, list[str]] = field(default_factory=dict)
+    seconds: float = 0.0
+    shown_slides: int = 0
+
+    def note(self, slide_index: int, message: str) -> None:
+        if message not in self.slides[slide_index].notes:
+            self.slides[slide_index].notes.append(message)
+
+    def text(self) -> str:
+        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.snippets.items()))
+        lines = [
+            f"Imported {self.source} as deck '{self.deck}' in {self.seconds:.2f} s",
+            f"  {self.shown_slides} slides shown ({len(self.slides)} in the source)",
+            f"  {self.code_blocks} code blocks -> {sum(self.snippets.values())} snippets ({kinds or 'none'}); "
+            f"{self.pasted_outputs} pasted outputs paired with their code",
+            f"  pictures and media: {self.pictures_copied} copied, {self.pictures_replaced} replaced by placeholders",
+            f"  formulas: {self.formulas_translated} translated for KaTeX, {self.formulas_failing} still rejected",
+        ]
+        if self.undefined_names:
+            names = sorted({name for found in self.undefined_names.values() for name in found})
+            lines.append(f"  names no snippet defines: {', '.join(names)}: define them in "
+                         f"snippets/{self.deck}/prelude.py")
+        if self.missing_packages:
+            packages = sorted({p for found in self.missing_packages.values() for p in found})
+            lines.append(f"  packages imported but not installed: {', '.join(packages)}")
+        lines += [f"  {note}" for note in self.deck_notes]
+        lines.append("")
+        for entry in self.slides:
+            if entry.notes:
+                lines.append(entry.heading())
+                lines += [f"  - {note}" for note in entry.notes]
+        lines += ["", "Written: " + ", ".join(self.written),
+                  f"Next: `remarkdeck build {self.deck}`, then `make test` runs every snippet of the deck "
+                  "and names the slides of those that fail."]
+        return "\n".join(lines) + "\n"
+
+
+def count_by(items, key) -> dict:
+    counts: dict = defaultdict(int)
+    for item in items:
+        counts[key(item)] += 1
+    return dict(counts)

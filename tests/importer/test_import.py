@@ -1,0 +1,176 @@
+"""remarkdeck import on the sample decks of tests/importer/decks/: the files it writes, its report,
+its errors; the lexer port against Remark's own parser; the seed lecture's snippets under pytest."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from py_mini_racer import MiniRacer
+
+from remarkdeck.importer import import_deck
+from remarkdeck.importer.lexer import clean_input, parse
+from remarkdeck.project import Project
+
+REPO = Path(__file__).resolve().parents[2]
+DECKS = REPO / "tests" / "importer" / "decks"
+REMARK_SOURCE = REPO / "node_modules" / "remark-slide" / "src" / "remark"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Project:
+    root = tmp_path / "lectures"
+    (root / "slides").mkdir(parents=True)
+    monkeypatch.setenv("REMARKDECK_NODE_MODULES", str(REPO / "node_modules"))
+    monkeypatch.chdir(root)
+    return Project(root)
+
+
+def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, REMARKDECK_NODE_MODULES=str(REPO / "node_modules"))
+    return subprocess.run([sys.executable, "-m", "remarkdeck", *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def remark_parse(markdown: str) -> list[dict]:
+    """Remark's own parser.js (with its lexer.js) run in V8 on ``markdown``."""
+    context = MiniRacer()
+    try:
+        context.eval("var modules = {};")
+        for name in ("lexer", "parser"):
+            context.eval(f"modules['./{name}'] = (function () {{ var module = {{exports: {{}}}}; "
+                         f"var exports = module.exports; var require = function (n) {{ return modules[n]; }};\n"
+                         f"{(REMARK_SOURCE / f'{name}.js').read_text()}\nreturn module.exports; }})();")
+        macros = "{scale: function () { return ''; }, shout: function () { return ''; }}"
+        return json.loads(context.call(f"(function (src) {{ var Parser = modules['./parser']; "
+                                       f"return JSON.stringify(new Parser().parse(src, {macros})); }})", markdown))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("sample", ["code.md", "outputs.md", "text.md", "formulas.md", "seed.md"])
+def test_lexer_splits_slides_and_reads_properties_as_remark_does(sample):
+    markdown = clean_input((DECKS / sample).read_text(encoding="utf-8"))
+    remark = remark_parse(markdown)
+    ours = [slide for slide in parse(markdown) if not slide.excluded]
+    assert [{k: v for k, v in s["properties"].items() if k != "continued"} for s in remark] == \
+        [slide.properties for slide in ours]
+    fences_in_remark = sum(len(re.findall(r"(?m)^ *(?:```|~~~)", json.dumps(s["content"]).replace("\\n", "\n"))) // 2
+                           for s in remark)
+    assert fences_in_remark == sum(len(slide.fences(markdown)) for slide in ours)
+
+
+def test_code_blocks_become_snippets_shown_in_place(project):
+    report = import_deck(project, DECKS / "code.md")
+    folder = project.snippets_dir / "code"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "code_blocks.py", "in_classes.py", "in_classes_2.py", "in_lists.sh", "in_lists_2.py",
+        "other_languages.js", "other_languages_2.txt", "other_languages_3.yaml"]
+    assert (folder / "in_classes.py").read_text() == "y = 2\nprint(y)\n"
+    deck = (project.slides_dir / "code.md").read_text()
+    assert '{{ snippet("in_classes", highlight=[1], lang="py") }}\n]' in deck
+    assert '  {{ snippet("in_lists") | indent(2) }}' in deck
+    assert (folder / "in_lists.sh").read_text() == "echo hi\n"
+    assert report.code_blocks == 8 and report.snippets == {".py": 4, ".sh": 1, ".js": 1, ".txt": 1, ".yaml": 1}
+
+
+def test_pasted_outputs_and_sessions(project):
+    report = import_deck(project, DECKS / "outputs.md")
+    folder = project.snippets_dir / "outputs"
+    assert (folder / "last_expression.py").read_text() == (
+        "# echo: last\n# expects: last_expression_output\na = [1, 2]\na + [3]\n")
+    assert (folder / "last_expression_output.txt").read_text() == "[1, 2, 3]\n"
+    assert (folder / "sessions_2.pycon").read_text().startswith("# requires: last_expression\nIn [1]: b = a * 2")
+    assert report.pasted_outputs == 3
+
+
+def test_outputs_deck_under_pytest_fails_only_the_changed_output(project):
+    import_deck(project, DECKS / "outputs.md")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-q",
+                           "-rf", "snippets/outputs"], cwd=project.root, capture_output=True, text=True, timeout=600)
+    failed = sorted(re.findall(r"^FAILED \S+::(\S+)", done.stdout, re.M))
+    assert failed == ["output_that_changed"], done.stdout
+    assert "-then\n+now" in done.stdout
+
+
+def test_report_lists_what_the_build_would_refuse(project):
+    report = import_deck(project, DECKS / "text.md")
+    text = report.text()
+    assert "link to '#nowhere' matches no slide name: its text 'to nowhere' is kept without the link" in text
+    assert "slide name 'links' is used twice: this one is now 'links-2'" in text
+    assert "'Note: swallowed by Remark as a property' is read by Remark as a slide property" in text
+    assert "mis-decoded text repaired: 'IngÃ©nieur de recherche, cafÃ© â€“ crÃ¨me' -> 'Ingénieur de recherche, café – crème'" in text
+    deck = (project.slides_dir / "text.md").read_text()
+    assert '# Templates {{ "{{" }} like this }}' in deck and "\\.unclosed[" in deck
+    assert (project.slides_dir / "text.import-report.txt").read_text() == text
+
+
+def test_formulas_translated_for_katex(project):
+    report = import_deck(project, DECKS / "formulas.md")
+    deck = (project.slides_dir / "formulas.md").read_text()
+    assert r"$$\begin{array}{rcl} a &=& b + c \\\\ d &=& e \end{array}$$" in deck
+    assert r"\begin{cases}0 & \text{if } x < 0 \\\\ x & \text{otherwise}\end{cases}" in deck
+    assert r"$f_{\vec w}$" in deck
+    assert (report.formulas_translated, report.formulas_failing) == (3, 0)
+
+
+def test_page_options_title_macros_and_media(project):
+    report = import_deck(project, DECKS / "page.html")
+    deck = (project.slides_dir / "page.md").read_text()
+    assert deck.startswith('+++\ntitle = "A page deck & its options"\nratio = "16:9"\nhighlight_style = "monokai"\n'
+                           'slide_number_format = "%current%"\ncount_incremental_slides = false\n+++\n')
+    assert "remark.macros.shout = function (text)" in (project.templates_dir / "macros" / "page.js").read_text()
+    assert '<img src="../img/page/pictures/square.png" width="100">' in deck
+    assert '<video src="../img/page/clip.mp4" controls width="200"></video>' in deck
+    assert ('<a href="https://www.youtube.com/embed/xyz"><img src="../img/page/placeholders/xyz.svg" '
+            'alt="embedded page: https://www.youtube.com/embed/xyz" width="560" height="315"></a>') in deck
+    assert (project.img_dir / "page" / "pictures" / "square.png").read_bytes() == (DECKS / "pictures" / "square.png").read_bytes()
+    assert "https://example.org/remote.png" in (project.img_dir / "page" / "placeholders" / "remote.svg").read_text()
+    assert (report.pictures_copied, report.pictures_replaced) == (2, 4)
+
+
+def test_existing_deck_is_an_error_and_nothing_is_written(project):
+    assert run_cli(project.root, "import", str(DECKS / "code.md")).returncode == 0
+    before = sorted(str(p) for p in project.root.rglob("*"))
+    done = run_cli(project.root, "import", str(DECKS / "outputs.md"), "--name", "code")
+    assert done.returncode == 1
+    assert done.stderr == ("slides/code.md: a deck named 'code' already exists (slides/code.md, "
+                           "slides/code.import-report.txt, snippets/code): import it under another name with "
+                           "--name, or remove those files first; nothing was written\n")
+    assert sorted(str(p) for p in project.root.rglob("*")) == before
+
+
+def test_page_without_a_deck_is_an_error(project, tmp_path):
+    page = tmp_path / "empty.html"
+    page.write_text("<html><body><p>no slides</p></body></html>")
+    done = run_cli(project.root, "import", str(page))
+    assert done.returncode == 1
+    assert done.stderr.endswith("empty.html:1: no Remark deck in this page: expected <textarea id=\"source\"> "
+                                "or remark.create({sourceUrl: \"deck.md\"})\n")
+    assert not list(project.root.glob("**/empty*"))
+
+
+def test_seed_imported_whole_and_its_failures_on_keras_3(project):
+    """The seed lecture: 21 code blocks, 17 of them Python; under pytest its snippets fail where Keras 3
+    breaks them (Adam(lr=...)), where the pasted model.summary() tables no longer match, and where
+    they use data no snippet defines."""
+    done = run_cli(project.root, "import", str(DECKS / "seed.md"), "--name", "seed")
+    assert done.returncode == 0, done.stderr
+    assert "21 code blocks -> 21 snippets (17 .py, 1 .sh, 3 .txt); 3 pasted outputs paired" in done.stdout
+    assert "names no snippet defines: X_train, y_train: define them in snippets/seed/prelude.py" in done.stdout
+    assert run_cli(project.root, "build", "seed").returncode == 0
+    tests = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-q",
+                            "-rf", "snippets/seed"], cwd=project.root, capture_output=True, text=True, timeout=900)
+    failed = sorted(re.findall(r"^FAILED \S+::(\S+)", tests.stdout, re.M))
+    assert failed == ["callbacks", "callbacks_2", "loss_and_optimizer_2", "monitoring_the_training",
+                      "multi_layer_perceptron_3", "multi_layer_perceptron_4", "multi_layer_perceptron_5",
+                      "training", "training_2"], tests.stdout[-3000:]
+    assert "9 failed, 8 passed" in tests.stdout
+    assert "ValueError: Argument(s) not recognized: {'lr': 0.01}" in tests.stdout
+    assert "Total params: 41" in tests.stdout  # the pasted table, in the diff against what Keras 3 prints
