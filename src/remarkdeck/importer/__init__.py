@@ -144,7 +144,7 @@ def _formulas(project: Project, markdown: str, slides: list[RemarkSlide], report
             report.note(result.slide, f"formula KaTeX rejects: {result.original.strip()} ({result.error}); rewrite it")
         else:
             report.formulas_translated += 1
-            report.text_changes.append((tex_of(result.original), tex_of(result.translated)))
+            report.text_changes.append((tex_of(result.original), result.translated))
             report.note(result.slide, f"formula translated ({'; '.join(result.applied)}): "
                                       f"{result.original.strip()} -> {result.translated.strip()}")
     return edits

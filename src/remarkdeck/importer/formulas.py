@@ -37,7 +37,7 @@ def _braced(tex: str, command: str, environment: str) -> str:
         while end < len(tex) and depth:
             depth += (tex[end] == "{") - (tex[end] == "}")
             end += 1
-        body = re.sub(r"\\cr\b", r"\\\\\\\\", tex[match.end():end - 1])
+        body = re.sub(r"\\cr\b", r"\\\\", tex[match.end():end - 1])
         out += [tex[at:match.start()], f"\\begin{{{environment}}}{body}\\end{{{environment}}}"]
         at = end
     return "".join(out) + tex[at:]
@@ -114,18 +114,28 @@ def _masked(text: str) -> str:
 
 
 def _check(slide: int, markdown: str, display: bool, katex: KatexChecker) -> FormulaResult | None:
-    """None when KaTeX accepts the formula as written."""
-    error = katex.error(tex_of(markdown), display)
-    if not error:
-        return None
-    translated, applied = markdown, []
+    """None when the formula needs no change. The build typesets the TeX as written, where the
+    original page typeset what Remark's Markdown left of it: the import writes that TeX, then
+    translates what KaTeX rejects; a formula no translation helps stays as it was."""
+    tex, applied = _as_typeset(markdown, display)
+    error = katex.error(tex, display)
     for label, translate in TRANSLATIONS:
-        attempt = translate(translated)
-        if attempt != translated:
-            translated, applied = attempt, applied + [label]
-            error = katex.error(tex_of(translated), display)
-            if not error:
-                break
+        if not error:
+            break
+        attempt = translate(tex)
+        if attempt != tex:
+            tex, applied = attempt, applied + [label]
+            error = katex.error(tex, display)
     if error:
-        translated, applied = markdown, applied  # keep the original when no translation helps
-    return FormulaResult(slide, markdown, translated, applied, error)
+        return FormulaResult(slide, markdown, markdown, applied, error)
+    return FormulaResult(slide, markdown, tex, applied, "") if tex != markdown else None
+
+
+def _as_typeset(markdown: str, display: bool) -> tuple[str, list[str]]:
+    """The TeX the original page typeset, written so that the build finds and typesets the same."""
+    tex, applied = tex_of(markdown), []
+    if tex != markdown:
+        applied.append("Markdown escapes resolved")
+    if not display and tex != tex.strip():  # the build's $ rule: no space inside the dollars
+        tex, applied = tex.strip(), applied + ["spaces inside $ removed"]
+    return tex, applied
