@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from py_mini_racer import MiniRacer
 
+from ..config import read_text
 from ..errors import DeckImportError, Location
 
 MACRO_START = re.compile(r"remark\.macros(?:\.([A-Za-z_$][\w$]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])\s*=")
@@ -74,24 +75,13 @@ def read_source(path: Path) -> DeckSource:
         raise DeckImportError(f"no such file: {path}; give a Remark Markdown file (.md) or the HTML "
                               "page that shows the deck", Location(path))
     if path.suffix.lower() not in (".html", ".htm"):
-        return DeckSource(path=path, page=None, markdown=_read(path), base=path.parent)
+        return DeckSource(path=path, page=None, markdown=read_text(path), base=path.parent)
     return _read_page(path)
-
-
-def _read(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise DeckImportError(f"file is not UTF-8 (byte 0x{data[error.start]:02x}): save it as UTF-8 "
-                              "and import it again", Location(path, line)) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _read_page(path: Path) -> DeckSource:
     reader = _PageReader()
-    reader.feed(_read(path))
+    reader.feed(read_text(path))
     reader.close()
     options = _create_options(path, reader.scripts)
     macros = _macro_definitions(reader.scripts)
@@ -111,7 +101,7 @@ def _read_page(path: Path) -> DeckSource:
     if not markdown_path.is_file():
         raise DeckImportError(f"the page loads its slides from '{url}', which is not there "
                               f"(expected {markdown_path})", Location(path, 1))
-    return DeckSource(markdown_path, path, _read(markdown_path), path.parent, reader.title, options, macros)
+    return DeckSource(markdown_path, path, read_text(markdown_path), path.parent, reader.title, options, macros)
 
 
 def _create_options(path: Path, scripts: list[str]) -> dict:
