@@ -1,7 +1,7 @@
 """``remarkdeck build``: every deck from source to ``build/<deck>/index.html``, in one straight line.
 
 load config -> render Jinja (running snippets whose output slides show) -> validate Markdown ->
-write HTML and assets -> swap the new build in.
+write HTML and assets -> write the notebooks -> swap the new build in.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from .assets import Assets
 from .config import load_deck_source
 from .errors import DeckError, Location, warn
 from .html import copy_images, write_deck, write_index
+from .notebook import write_notebooks
 from .outputs import SnippetOutputs
 from .project import Project
 from .render import RenderedDeck, render_deck
@@ -105,6 +106,7 @@ def build_deck(project: Project, name: str, path: Path, assets: Assets, runner: 
     slides = validate_deck(project, deck)
     warn_unused_snippets(project, deck)
     write_deck(project, deck, assets, outputs.figure_files, staging / name)
+    write_notebooks(project, deck, staging / name)
     return BuiltDeck(name, deck, slides), outputs.ran
 
 

@@ -33,11 +33,13 @@ class Outputs(Protocol):
 @dataclass(frozen=True)
 class MacroBlock:
     """A code block a macro wrote into the Markdown: the snippet it comes from, shown as its code
-    (``kind`` "snippet") or as what it printed ("output"); ``code`` is the block's text."""
+    (``kind`` "snippet") or as what it printed ("output"); ``code`` is the block's text, ``plain``
+    the same without Remark's line highlight markers."""
 
     kind: str
     snippet: str
     code: str
+    plain: str
 
 
 @dataclass
@@ -132,14 +134,14 @@ def _macros(project: Project, deck: RenderedDeck, outputs: Outputs) -> dict[str,
         deck.used_snippets.add(name)
         shown = [text for _, text in code.shown_lines(region, tuple(hide), solution=solution)]
         marked = "\n".join(_highlight(shown, highlight, name))
-        deck.macro_blocks.append(MacroBlock("snippet", name, marked))
+        deck.macro_blocks.append(MacroBlock("snippet", name, marked, "\n".join(shown)))
         return deck_block(marked, lang or code.language, deck)
 
     def output(name: str, lang: str = "text") -> str:
         library.get(name)
         deck.used_snippets.add(name)
         printed = outputs.output(name).rstrip("\n")
-        deck.macro_blocks.append(MacroBlock("output", name, printed))
+        deck.macro_blocks.append(MacroBlock("output", name, printed, printed))
         return f".output[\n{deck_block(printed, lang, deck)}\n]"
 
     def figure(name: str, index: int = 1, width: str | None = None, alt: str | None = None,

@@ -81,8 +81,8 @@ def test_mlp_summary_shows_the_same_model_as_the_mlp_slide(run):
 
 
 def test_both_activation_syntaxes_give_the_same_output_shape(run):
-    as_property = run("activation_property")["model"]
-    as_layer = run("activation_layer")["model"]
+    as_property = run("activation_property")["model_sigmoid"]
+    as_layer = run("activation_layer")["model_tanh"]
     x = np.random.default_rng(0).normal(size=(8, 3)).astype("float32")
     y_property = np.asarray(as_property(x))
     y_layer = np.asarray(as_layer(x))
@@ -92,8 +92,8 @@ def test_both_activation_syntaxes_give_the_same_output_shape(run):
 
 
 def test_activation_layer_adds_no_depth(run):
-    as_property = run("activation_property")["model"]
-    as_layer = run("activation_layer")["model"]
+    as_property = run("activation_property")["model_sigmoid"]
+    as_layer = run("activation_layer")["model_tanh"]
     activation = as_layer.layers[-1]
     assert type(activation).__name__ == "Activation"
     assert not activation.weights
