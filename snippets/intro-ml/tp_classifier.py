@@ -1,7 +1,7 @@
 # requires: tp_data
 
 def make_classifier(activation="relu"):
-    """A compiled MLP for 2 inputs: 2 hidden layers of 16 neurons, 1 probability out."""
+    """A compiled MLP: 2 inputs, 2 hidden layers of 16, 1 probability."""
     # region solution
     model = tfk.Sequential([
         tfk.Input(shape=(2,)),
@@ -14,7 +14,7 @@ def make_classifier(activation="relu"):
     return model
     # endregion
 
-tfk.utils.set_random_seed(0)  # the same weights, hence the same result, at every run
+tfk.utils.set_random_seed(0)  # same weights, same result, every run
 classifier = make_classifier()
 classifier.fit(X_fit, y_fit, epochs=20, batch_size=32, verbose=0)
 loss, accuracy = classifier.evaluate(X_val, y_val, verbose=0)

@@ -1,6 +1,6 @@
 # requires: classif_data
 
-# the two moons of the "Supervised learning" slides, shuffled, 70% to fit, 30% to validate
+# the two moons, shuffled: 70% to fit the models, 30% to validate them
 order = np.random.default_rng(0).permutation(len(X_moons))
 X, y = X_moons[order].astype("float32"), y_moons[order]
 X_fit, y_fit = X[:140], y[:140]

@@ -9,4 +9,5 @@ history = model.fit(X_fit, y_fit, epochs=100, batch_size=32, verbose=0,
                     validation_data=(X_val, y_val), callbacks=[early])
 # endregion
 print(f"stopped after {len(history.history['loss'])} of 100 epochs")
-print(f"validation accuracy: {model.evaluate(X_val, y_val, verbose=0)[1]:.1%}")
+loss, accuracy = model.evaluate(X_val, y_val, verbose=0)
+print(f"validation accuracy: {accuracy:.1%}")

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 
 from ..errors import Location, SnippetError
 from ..render import MacroBlock, RenderedDeck
-from ..slides import Slide, fenced, handout_groups, split_slides, step_chain
+from ..slides import Slide, fenced, handout_groups, split_slides, step_chain, visible_slides
 from ..snippets import EXERCISE, PRELUDE, REGION_END, REGION_START, SOLUTION, Snippet, SnippetLibrary
 from .markdown import jupyter_markdown, link_definitions, tidy_markdown, used_definitions
 
 SETUP = "setup"
 HIDDEN_TAG = "remove-input"
+SLIDE_LINK = re.compile(r"\]\(#([-\w]+)\)")  # [text](#name): to the slide named so
+HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
 BLOCK_MARK = re.compile(r"^([ \t]*)\x01(\d+)\x01[ \t]*$", re.M)  # where a fenced block was
 
 
@@ -73,6 +75,7 @@ class _CellWriter:
         self.cells: list[Cell] = []
         self.written: set[str] = set()
         self.definitions = link_definitions(deck.markdown)
+        self.anchors = heading_anchors(split_slides(deck.markdown))
 
     def add_slide(self, group: list[Slide], made_by: dict[int, MacroBlock]) -> None:
         """The handout slide ending ``group``: its steps' text and code. Python snippets shown only
@@ -89,16 +92,14 @@ class _CellWriter:
         markdown = pieces[0]
         for indent, index, after in zip(pieces[1::3], pieces[2::3], pieces[3::3]):
             block = blocks[int(index)]
-            if self._runs(block.made_by) and block.made_by.snippet in self.written:
-                pass  # shown before: the notebook has its cell already
-            elif self._runs(block.made_by):
+            if self._runs(block.made_by) and block.made_by.snippet not in self.written:
                 self._add_markdown(markdown)
                 markdown = ""
                 for name in carried + [block.made_by.snippet]:
                     self.add_snippet(name, where)
                 carried = []
-            else:
-                markdown += textwrap.indent(_plain_block(block), indent)
+            if not self._runs(block.made_by) or block.made_by.kind == "output":
+                markdown += textwrap.indent(_plain_block(block), indent)  # as the slide shows it
             markdown += after
         self._add_markdown(markdown)
         for name in carried:
@@ -118,15 +119,27 @@ class _CellWriter:
             self.cells.append(Cell("code", code, name, where, [HIDDEN_TAG] if hidden else []))
 
     def _runs(self, block: MacroBlock | None) -> bool:
-        """Whether a block stands for a code cell: a Python snippet, or what one printed (the cell
-        prints it when run)."""
+        """Whether a block comes from a Python snippet, which the notebook holds as code cells:
+        its code is replaced by them, what it printed follows them (kept in the text, as shown)."""
         return block is not None and self.library.get(block.snippet).runnable
 
     def _add_markdown(self, text: str) -> None:
-        text = tidy_markdown(text)
+        text = SLIDE_LINK.sub(lambda m: f"](#{self.anchors.get(m.group(1), m.group(1))})", tidy_markdown(text))
         needed = used_definitions(text, self.definitions)
         if text:
             self.cells.append(Cell("markdown", "\n\n".join([text, "\n".join(needed)]) if needed else text))
+
+
+def heading_anchors(slides: list[Slide]) -> dict[str, str]:
+    """Where a link to a named slide goes in a notebook: the anchor Jupyter gives the slide's first
+    heading (its text, spaces made dashes)."""
+    anchors = {}
+    for slide in visible_slides(slides):
+        heading = HEADING.search(jupyter_markdown(slide.content))
+        if slide.name and heading and slide.name not in anchors:
+            text = re.sub(r"[*_`]|<[^>]*>", "", heading.group(1)).strip()
+            anchors[slide.name] = text.replace(" ", "-")
+    return anchors
 
 
 def snippet_pieces(snippet: Snippet, solutions: bool) -> list[tuple[bool, str]]:
