@@ -27,7 +27,8 @@ BLOCK_MARK = re.compile(r"^([ \t]*)\x01(\d+)\x01[ \t]*$", re.M)  # where a fence
 
 @dataclass
 class Cell:
-    """One notebook cell; a code cell knows its snippet and the slide it belongs with."""
+    """One notebook cell; a code cell knows its snippet and where the slides show it (or what
+    requires it)."""
 
     kind: str  # "markdown" or "code"
     source: str
@@ -38,8 +39,9 @@ class Cell:
 
 @dataclass
 class _Block:
-    """A fenced block of a slide: its lines, and the macro block that wrote it (if one did)."""
+    """A fenced block of a slide: its rendered line, its lines, and the macro block that wrote it."""
 
+    line: int
     lines: list[str]
     made_by: MacroBlock | None
 
@@ -81,10 +83,9 @@ class _CellWriter:
         """The handout slide ending ``group``: its steps' text and code. Python snippets shown only
         on the slides it supersedes come before its first code cell, so none is lost."""
         chain = step_chain(group)
-        where = self.deck.location(chain[-1].line)
         text, blocks = _text_with_block_marks([pair for step in chain for pair in _numbered(step)], made_by)
         own = {block.made_by.snippet for block in blocks if block.made_by is not None}
-        carried = [made_by[line].snippet for slide in group if slide not in chain
+        carried = [(made_by[line].snippet, line) for slide in group if slide not in chain
                    for line, _ in _fenced_blocks(_numbered(slide))
                    if self._runs(made_by.get(line)) and made_by[line].snippet not in own]
         # Remark syntax goes from the whole slide at once: a class may wrap a block that becomes a cell
@@ -95,15 +96,15 @@ class _CellWriter:
             if self._runs(block.made_by) and block.made_by.snippet not in self.written:
                 self._add_markdown(markdown)
                 markdown = ""
-                for name in carried + [block.made_by.snippet]:
-                    self.add_snippet(name, where)
+                for name, line in carried + [(block.made_by.snippet, block.line)]:
+                    self.add_snippet(name, self.deck.location(line))
                 carried = []
             if not self._runs(block.made_by) or block.made_by.kind == "output":
                 markdown += textwrap.indent(_plain_block(block), indent)  # as the slide shows it
             markdown += after
         self._add_markdown(markdown)
-        for name in carried:
-            self.add_snippet(name, where)
+        for name, line in carried:
+            self.add_snippet(name, self.deck.location(line))
 
     def add_snippet(self, name: str, where: Location) -> None:
         """The snippet's cells, after the prelude's and its requirements' (each written once)."""
@@ -217,7 +218,7 @@ def _text_with_block_marks(numbered: list[tuple[int, str]], made_by: dict[int, M
         elif line in found:
             indent = text[:len(text) - len(text.lstrip())]
             lines.append(f"{indent}\x01{len(blocks)}\x01")
-            blocks.append(_Block(found[line], made_by.get(line)))
+            blocks.append(_Block(line, found[line], made_by.get(line)))
             skip = len(found[line]) - 1
         else:
             lines.append(text)
