@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..errors import DeckError
 from ..execute import worker_environment
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -36,8 +37,12 @@ class NotebookProblem(Exception):
 def run_notebook(path: Path, timeout: float) -> nbformat.NotebookNode:
     """Execute the notebook at ``path`` in its folder; returns it with its outputs. A failing cell
     raises NotebookProblem naming it, its snippet and its slide, with the kernel's traceback."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    try:
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    except ImportError:
+        raise DeckError("running a deck's notebook needs nbclient and ipykernel: install them "
+                        "(pip install nbclient ipykernel) in the environment pytest runs in") from None
 
     notebook = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory(prefix="remarkdeck-kernel-") as specs:
