@@ -61,9 +61,9 @@ class Deck:
 DECKS = [
     Deck("sample_build", "basic", slides=5, last_number=3, formulas=2, images=3, code_blocks=2,
          marked_lines=2, steps=(3,), name_links=((5, "code"),)),
-    Deck("lecture_build", "intro-ml", slides=89, last_number=59, formulas=60, images=53, code_blocks=19,
-         marked_lines=1, steps=(4, 21, 22, 23, 34, 37, 38, 56, 60, 61, 66, 67, 70, 73, 74, 76, 78, 87),
-         name_links=()),
+    Deck("lecture_build", "intro-ml", slides=96, last_number=64, formulas=60, images=53, code_blocks=26,
+         marked_lines=1, steps=(4, 21, 22, 23, 34, 37, 38, 56, 60, 61, 66, 67, 70, 73, 74, 76, 78, 87, 92, 94),
+         name_links=((89, "supervised"), (90, "supervised"), (92, "activation"), (96, "callbacks"))),
 ]
 # The single file of each deck must pass every check the deck passes.
 DECKS += [dataclasses.replace(deck, single_file=True) for deck in DECKS]

@@ -62,7 +62,7 @@ def test_markdown_cells_hold_no_remark_syntax(notebooks):
 def test_setup_regions_run_hidden(notebooks):
     hidden = [cell.metadata["remarkdeck"]["snippet"] for cell in notebooks[False].cells
               if "remove-input" in cell.metadata.get("tags", [])]
-    assert hidden == ["mlp_summary", "data", "training_loss"]
+    assert hidden == ["mlp_summary", "data", "training_loss", "classif_data"]
 
 
 def test_students_solve_three_exercises_the_solutions_notebook_answers(notebooks):
