@@ -31,6 +31,8 @@ class NotebookProblem(Exception):
     message: str
 
     def __str__(self) -> str:
+        if not self.cell:  # about a snippet, not a cell
+            return f"snippet {self.snippet}: {self.message}"
         return f"cell {self.cell} (snippet {self.snippet}, slide {self.slide}): {self.message}"
 
 
