@@ -427,16 +427,16 @@ def lecture_headings(page: Path) -> list[str]:
 
 def test_the_lecture_prints_every_step_and_every_numbered_slide(lecture):
     full, handout = lecture / "build" / "intro-ml.pdf", lecture / "build" / "intro-ml-handout.pdf"
-    for pdf, pages in ((full, 89), (handout, 59)):
+    for pdf, pages in ((full, 96), (handout, 64)):
         sizes = page_sizes(pdf)
         assert len(sizes) == pages
         assert all(abs(width / height / (16 / 9) - 1) < 0.01 for width, height in sizes)
     texts = page_texts(full)
     headings = lecture_headings(lecture / "build" / "intro-ml" / "index.html")
-    assert len(headings) == 89
+    assert len(headings) == 96
     missing = [(page, heading) for page, (heading, text) in enumerate(zip(headings, texts), 1)
                if heading and " ".join(heading.split()) not in text]
     assert missing == []
     assert not any("$$" in text for text in texts + page_texts(handout))
-    numbers = [re.search(r"(\d+)/59$", text).group(1) for text in page_texts(handout)]
-    assert numbers == [str(number) for number in range(1, 60)]
+    numbers = [re.search(r"(\d+)/64$", text).group(1) for text in page_texts(handout)]
+    assert numbers == [str(number) for number in range(1, 65)]

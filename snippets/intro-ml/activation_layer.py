@@ -1,4 +1,4 @@
-model = tfk.Sequential()
-model.add(tfk.Input(shape=(3,)))
-model.add(tfkl.Dense(4))
-model.add(tfkl.Activation('tanh'))
+model_tanh = tfk.Sequential()
+model_tanh.add(tfk.Input(shape=(3,)))
+model_tanh.add(tfkl.Dense(4))
+model_tanh.add(tfkl.Activation('tanh'))

@@ -1,3 +1,3 @@
-model = tfk.Sequential()
-model.add(tfk.Input(shape=(3,)))
-model.add(tfkl.Dense(4, activation='sigmoid'))
+model_sigmoid = tfk.Sequential()
+model_sigmoid.add(tfk.Input(shape=(3,)))
+model_sigmoid.add(tfkl.Dense(4, activation='sigmoid'))

@@ -14,6 +14,8 @@ lower = np.column_stack([1 - np.cos(angle), 0.5 - np.sin(angle)])
 X_moons = np.vstack([upper, lower]) + rng.normal(0, 0.15, size=(2 * n, 2))
 y_moons = np.repeat([0, 1], n)
 
+# region setup
+# The scatter plot the slides show (hidden in the notebook: only the data matters there).
 class_colours = ["tab:blue", "tab:orange"]
 fig, ax = plt.subplots(figsize=(8, 4))
 for label, colour in enumerate(class_colours):
@@ -29,3 +31,4 @@ ax.tick_params(labelsize=13)
 ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=13, frameon=False)
 # fixed margins (room for the legend on the right), the same for the 3 figures
 fig.subplots_adjust(left=0.1, right=0.72, bottom=0.14, top=0.97)
+# endregion

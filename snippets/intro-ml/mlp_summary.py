@@ -1,3 +1,8 @@
+# region setup
+# Keras numbers the layers it names (dense, dense_1 ...) from the start of the session: start again,
+# so that a notebook that built models before prints the names the slides show.
+tfk.backend.clear_session()
+# endregion
 model = tfk.Sequential()
 
 model.add(tfk.Input(shape=(3,)))

@@ -1,7 +1,7 @@
 """``remarkdeck build``: every deck from source to ``build/<deck>/index.html``, in one straight line.
 
 load config -> render Jinja (running snippets whose output slides show) -> validate Markdown ->
-typeset formulas -> write HTML and assets -> swap the new build in.
+typeset formulas -> write HTML and assets -> write the notebooks -> swap the new build in.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from .errors import DeckError, Location, warn
 from .formulas import typeset_formulas
 from .html import copy_images, write_deck, write_index
 from .katex import KaTeX
+from .notebook import write_notebooks
 from .outputs import SnippetOutputs
 from .project import Project
 from .render import RenderedDeck, render_deck
@@ -109,9 +110,10 @@ def build_deck(project: Project, name: str, path: Path, assets: Assets, runner: 
     deck = render_deck(project, name, path, config, body, outputs)
     slides = validate_deck(project, deck)
     warn_unused_snippets(project, deck)
-    deck = typeset_formulas(project, deck, katex)
-    write_deck(project, deck, assets, outputs.figure_files, staging / name)
-    return BuiltDeck(name, deck, slides), outputs.ran
+    typeset = typeset_formulas(project, deck, katex)
+    write_deck(project, typeset, assets, outputs.figure_files, staging / name)
+    write_notebooks(project, deck, staging / name)  # from the formulas as written: Jupyter typesets them
+    return BuiltDeck(name, typeset, slides), outputs.ran
 
 
 def warn_unused_snippets(project: Project, deck: RenderedDeck) -> None:

@@ -98,7 +98,8 @@ def write_index(project: Project, built: dict[str, DeckConfig], target: Path, le
             continue
         config = built[name] if name in built else load_deck_source(project.deck_path(name))[0]
         downloads = [(label, file) for label, file in
-                     (("PDF", f"{name}.pdf"), ("handout PDF", f"{name}-handout.pdf"), ("single file", f"{name}.html"))
+                     (("PDF", f"{name}.pdf"), ("handout PDF", f"{name}-handout.pdf"), ("single file", f"{name}.html"),
+                      ("notebook", f"{name}/{name}.ipynb"), ("notebook with solutions", f"{name}/{name}-solutions.ipynb"))
                      if ((project.build_dir / file).is_file() and project.build_dir / file not in leaving)
                      or (target.parent / file).is_file()]
         entries.append(DeckEntry(name, config, downloads))

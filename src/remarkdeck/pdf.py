@@ -23,6 +23,7 @@ from .browser import chromium, open_page
 from .errors import BrowserError, DeckError, Location
 from .progress import Progress
 from .project import Project
+from .slides import superseded
 from .staging import build_lock
 
 READY_TIMEOUT = 60.0
@@ -190,8 +191,7 @@ class DeckLayout:
     def superseded(self) -> list[bool]:
         """The slides the handout leaves out: each one that the next slide continues, as a `--`
         step or as a `count: false` slide (which keeps this one's number: it builds on it)."""
-        return [continued or not counted
-                for counted, continued in zip(self.counted[1:], self.continued[1:])] + [False]
+        return superseded(self.counted, self.continued)
 
     @property
     def handout_pages(self) -> int:

@@ -1,9 +1,11 @@
 """pytest plugin: every runnable file in ``snippets/<deck>/`` (``.py``, and ``.pycon`` sessions) is a
-test item that runs it; a snippet with ``# expects: X`` must print what snippet X holds.
+test item that runs it, and a snippet with ``# expects: X`` must print what snippet X holds; every
+deck ``slides/<deck>.md`` is an item that runs its solutions notebook.
 
 Snippets run in one worker process per pytest process (the prelude's imports paid once), each in a
 fresh namespace with Keras state reset and seeds fixed; a hang or a crash fails that snippet only.
-Successful runs fill the build's output cache. Fixtures give tests a snippet's namespace or output.
+Successful runs fill the build's output cache. A deck's notebook runs top to bottom in a fresh
+kernel, with none of that help. Fixtures give tests a snippet's namespace or output.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from .config import load_deck_source
 from .errors import DeckError, Location
 from .execute import DEFAULT_TIMEOUT, RunResult, run_chain, worker_environment
 from .interactive import output_difference
+from .notebook import notebook_names, render_for_notebook, write_notebooks
+from .notebook.run import NotebookProblem, check_outputs, run_notebook
 from .outputs import SnippetOutputs, output_diff, shown_output
 from .project import Project
 from .runner import SnippetRunner
@@ -56,7 +60,13 @@ def _is_snippet(path: Path) -> bool:
     return path.suffix in RUNNABLE and deck_dir.parent.name == "snippets" and (deck_dir.parent.parent / "slides").is_dir()
 
 
+def _is_deck(path: Path) -> bool:
+    return path.suffix == ".md" and path.parent.name == "slides" and (path.parent.parent / "snippets" / path.stem).is_dir()
+
+
 def pytest_collect_file(file_path: Path, parent):
+    if _is_deck(file_path):
+        return DeckFile.from_parent(parent, path=file_path)
     # a path pytest's Python collector takes (named on the command line, or test_*.py) reaches
     # pytest_pycollect_makemodule below instead, so that it is collected once, as a snippet
     python_files = parent.config.getini("python_files")
@@ -160,6 +170,45 @@ class SnippetItem(pytest.Item):
         return self.path, 0, f"snippet {self.deck}/{self.name}"
 
 
+class DeckFile(pytest.File):
+    def collect(self):
+        yield NotebookItem.from_parent(self, name=notebook_names(self.path.stem)[True])
+
+
+class NotebookItem(pytest.Item):
+    """A deck's solutions notebook, written into a temporary folder and run top to bottom."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.project = Project(self.path.parent.parent)
+        self.deck = self.path.stem
+
+    def runtest(self):
+        session = self.config.stash[_SESSION]
+        deck = render_for_notebook(self.project, self.deck)
+        with tempfile.TemporaryDirectory(prefix=f"notebook-{self.deck}-") as folder:
+            path = write_notebooks(self.project, deck, Path(folder))[True]
+            notebook = run_notebook(path, session.timeout)
+        shown = {}
+        for block in deck.macro_blocks:
+            if block.kind == "output" and block.snippet not in shown:
+                result = session.outputs(self.project, self.deck).fetch(block.snippet)
+                if not result.ok:
+                    raise NotebookProblem(0, block.snippet, "", "the snippet fails on its own: see its test")
+                shown[block.snippet] = result.stdout
+        check_outputs(notebook, shown)
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, DeckError):
+            return str(excinfo.value)
+        if not isinstance(excinfo.value, NotebookProblem):
+            return super().repr_failure(excinfo, style)
+        return f"notebook {self.name} of slides/{self.deck}.md: {excinfo.value}"
+
+    def reportinfo(self):
+        return self.path, 0, f"notebook {self.deck}/{self.name}"
+
+
 # -- fixtures --------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
@@ -209,6 +258,7 @@ class _SnippetSession:
     """The worker and per-deck outputs shared by every snippet item of this pytest process."""
 
     def __init__(self, timeout: float):
+        self.timeout = timeout
         self.runner = SnippetRunner(timeout=timeout)
         self._outputs: dict[tuple[Path, str], SnippetOutputs] = {}
 

@@ -31,6 +31,18 @@ class Outputs(Protocol):
     def figure(self, name: str, index: int) -> str: ...
 
 
+@dataclass(frozen=True)
+class MacroBlock:
+    """A code block a macro wrote into the Markdown: the snippet it comes from, shown as its code
+    (``kind`` "snippet") or as what it printed ("output"); ``code`` is the block's text, ``plain``
+    the same without Remark's line highlight markers."""
+
+    kind: str
+    snippet: str
+    code: str
+    plain: str
+
+
 @dataclass
 class RenderedDeck:
     """The Markdown Remark will see, and where each of its lines came from."""
@@ -41,6 +53,7 @@ class RenderedDeck:
     markdown: str
     origins: list[Location]  # for each rendered line, the source line (deck or included template) that made it
     generated_blocks: list[str] = field(default_factory=list)
+    macro_blocks: list[MacroBlock] = field(default_factory=list)  # in the order the macros ran
     used_snippets: set[str] = field(default_factory=set)
     figures: list[str] = field(default_factory=list)
     formulas: list[str] = field(default_factory=list)  # typeset HTML of each formula placeholder (formulas.py)
@@ -119,18 +132,20 @@ def _macros(project: Project, deck: RenderedDeck, outputs: Outputs) -> dict[str,
     library = SnippetLibrary(project.snippets_dir / deck.name, deck.name)
 
     def snippet(name: str, region: str | None = None, highlight=(), hide=HIDDEN_REGIONS,
-                lang: str | None = None) -> str:
+                lang: str | None = None, solution: bool = False) -> str:
         code = library.get(name)
         deck.used_snippets.add(name)
-        shown = [text for _, text in code.shown_lines(region, tuple(hide))]
-        marked = _highlight(shown, highlight, name)
-        return deck_block("\n".join(marked), lang or code.language, deck)
+        shown = [text for _, text in code.shown_lines(region, tuple(hide), solution=solution)]
+        marked = "\n".join(_highlight(shown, highlight, name))
+        deck.macro_blocks.append(MacroBlock("snippet", name, marked, "\n".join(shown)))
+        return deck_block(marked, lang or code.language, deck)
 
     def output(name: str, lang: str = "text") -> str:
         library.get(name)
         deck.used_snippets.add(name)
-        block = deck_block(outputs.output(name).rstrip("\n"), lang, deck)
-        return f".output[\n{block}\n]"
+        printed = outputs.output(name).rstrip("\n")
+        deck.macro_blocks.append(MacroBlock("output", name, printed, printed))
+        return f".output[\n{deck_block(printed, lang, deck)}\n]"
 
     def figure(name: str, index: int = 1, width: str | None = None, alt: str | None = None,
                **attributes: str) -> str:

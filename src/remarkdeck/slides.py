@@ -129,3 +129,29 @@ def number_at(slides: list[Slide], line: int, count_incremental: bool = False) -
     holder = next((slide for slide in reversed(slides) if slide.line <= line), None)
     numbers = dict(zip(map(id, visible_slides(slides)), slide_numbers(slides, count_incremental)))
     return numbers.get(id(holder))
+
+
+def superseded(counted: list[bool], continued: list[bool]) -> list[bool]:
+    """The visible slides the handout leaves out: each one that the next slide continues, as a `--`
+    step or as a `count: false` slide (which keeps this one's number: it builds on it)."""
+    return [was_continued or not is_counted
+            for is_counted, was_continued in zip(counted[1:], continued[1:])] + [False]
+
+
+def handout_groups(slides: list[Slide]) -> list[list[Slide]]:
+    """The handout's slides, each one last in the list of the visible slides it supersedes."""
+    shown = visible_slides(slides)
+    left_out = superseded([s.counted for s in shown], [s.increment for s in shown])
+    groups, current = [], []
+    for slide, dropped in zip(shown, left_out):
+        current.append(slide)
+        if not dropped:
+            groups.append(current)
+            current = []
+    return groups
+
+
+def step_chain(group: list[Slide]) -> list[Slide]:
+    """The steps that make the group's last slide: it and the `--` steps it continues."""
+    start = max((i for i, slide in enumerate(group) if not slide.increment), default=0)
+    return group[start:]

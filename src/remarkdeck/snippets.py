@@ -9,8 +9,10 @@ A snippet file starts with optional header comments::
     # expects: fit_output
 
 and may mark regions with ``# region NAME`` ... ``# endregion``. A region named ``setup`` runs but
-is never shown. ``.pycon`` files are interactive sessions, run and checked (see ``interactive.py``).
-Files in other languages (``.sh``, ``.txt`` ...) are shown but not run.
+is never shown. A region named ``solution`` is the answer to an exercise: it runs, and slides show it
+in the exercise form (nbgrader's placeholder) unless asked for the solution. ``.pycon`` files are
+interactive sessions, run and checked (see ``interactive.py``). Files in other languages (``.sh``,
+``.txt`` ...) are shown but not run.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ RUNNABLE = (".py", ".pycon")
 REGION_START = re.compile(r"^\s*#\s*region\s+([\w-]+)\s*$")
 REGION_END = re.compile(r"^\s*#\s*endregion\b.*$")
 HIDDEN_REGIONS = ("setup",)
+SOLUTION = "solution"
+EXERCISE = ("# your code here", "raise NotImplementedError")  # nbgrader's placeholder for a solution
 PRELUDE = "prelude"
 LANGUAGES = {".py": "python", ".pycon": "python", ".sh": "bash", ".js": "javascript", ".json": "json", ".txt": "text",
              ".toml": "toml", ".yaml": "yaml", ".yml": "yaml", ".r": "r", ".jl": "julia"}
@@ -68,9 +72,10 @@ class Snippet:
         return self.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
 
     def shown_lines(self, region: str | None = None, hide: tuple[str, ...] = HIDDEN_REGIONS,
-                    where: Location | None = None) -> list[tuple[int, str]]:
+                    where: Location | None = None, solution: bool = False) -> list[tuple[int, str]]:
         """(file line, text) pairs shown on a slide: the region (or the file after its header),
-        without region markers and hidden regions, outer blank lines trimmed."""
+        without region markers and hidden regions, outer blank lines trimmed. The ``solution``
+        region is shown in its exercise form unless ``solution`` (or asked for by name)."""
         if region is not None and region not in self.regions:
             known = ", ".join(self.regions) or "none"
             raise SnippetError(
@@ -90,11 +95,24 @@ class Snippet:
             and not REGION_START.match(self.lines[number - 1])
             and not REGION_END.match(self.lines[number - 1])
         ]
+        if SOLUTION in self.regions and not solution and region != SOLUTION:
+            shown = self.exercise_form(shown)
         while shown and not shown[0][1].strip():
             shown.pop(0)
         while shown and not shown[-1][1].strip():
             shown.pop()
         return shown
+
+    def exercise_form(self, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """``lines`` with the solution region's lines replaced by the placeholder, at its indentation."""
+        answer = self.regions[SOLUTION]
+        inside = [text for number, text in lines if answer.start <= number <= answer.end]
+        first = next((text for text in inside if text.strip()), "")
+        indent = first[:len(first) - len(first.lstrip())]
+        placeholder = [(answer.start, indent + text) for text in EXERCISE]
+        before = [pair for pair in lines if pair[0] < answer.start]
+        after = [pair for pair in lines if pair[0] > answer.end]
+        return before + (placeholder if inside else []) + after
 
 
 def load_snippet(path: Path, deck: str) -> Snippet:

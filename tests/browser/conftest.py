@@ -63,9 +63,9 @@ class Deck:
 DECKS = [
     Deck("sample_build", "basic", slides=5, last_number=3, formulas=2, images=3, code_blocks=2,
          marked_lines=2, steps=(3,), name_links=((5, "code"),)),
-    Deck("lecture_build", "intro-ml", slides=89, last_number=59, formulas=60, images=53, code_blocks=19,
-         marked_lines=1, steps=(4, 21, 22, 23, 34, 37, 38, 56, 60, 61, 66, 67, 70, 73, 74, 76, 78, 87),
-         name_links=()),
+    Deck("lecture_build", "intro-ml", slides=96, last_number=64, formulas=60, images=53, code_blocks=26,
+         marked_lines=1, steps=(4, 21, 22, 23, 34, 37, 38, 56, 60, 61, 66, 67, 70, 73, 74, 76, 78, 87, 92, 94),
+         name_links=((89, "supervised"), (90, "supervised"), (92, "activation"), (96, "callbacks"))),
     Deck("math_build", "math", slides=3, last_number=3, formulas=8, images=0, code_blocks=0, marked_lines=0,
          steps=(), name_links=(), dollar_text=("It costs $5 and $10, and $x$ is no formula either.",)),
 ]

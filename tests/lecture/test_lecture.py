@@ -81,8 +81,8 @@ def test_mlp_summary_shows_the_same_model_as_the_mlp_slide(run):
 
 
 def test_both_activation_syntaxes_give_the_same_output_shape(run):
-    as_property = run("activation_property")["model"]
-    as_layer = run("activation_layer")["model"]
+    as_property = run("activation_property")["model_sigmoid"]
+    as_layer = run("activation_layer")["model_tanh"]
     x = np.random.default_rng(0).normal(size=(8, 3)).astype("float32")
     y_property = np.asarray(as_property(x))
     y_layer = np.asarray(as_layer(x))
@@ -92,8 +92,8 @@ def test_both_activation_syntaxes_give_the_same_output_shape(run):
 
 
 def test_activation_layer_adds_no_depth(run):
-    as_property = run("activation_property")["model"]
-    as_layer = run("activation_layer")["model"]
+    as_property = run("activation_property")["model_sigmoid"]
+    as_layer = run("activation_layer")["model_tanh"]
     activation = as_layer.layers[-1]
     assert type(activation).__name__ == "Activation"
     assert not activation.weights
@@ -235,3 +235,46 @@ def test_classification_needs_a_nonlinear_boundary(run):
     assert 0.7 < linear < 0.95
     assert nonlinear >= 0.97
     assert nonlinear > linear
+
+
+# --- The practical session: what the exercises' solutions achieve ------------
+
+
+def test_practical_data_splits_the_two_moons_70_30(run):
+    ns = run("tp_data")
+    assert len(ns["X_fit"]) == 140 and len(ns["X_val"]) == 60
+    assert ns["X_fit"].shape[1] == 2
+    # every point once, in one of the two sets
+    both = np.vstack([ns["X_fit"], ns["X_val"]])
+    assert sorted(map(tuple, both)) == sorted(map(tuple, ns["X_moons"].astype("float32")))
+
+
+def test_exercise_1_classifier_separates_the_two_moons(run, snippet_output):
+    ns = run("tp_classifier")
+    model = ns["make_classifier"]()
+    assert model.input_shape == (None, 2) and model.output_shape == (None, 1)
+    assert model.loss == "binary_crossentropy"
+    assert ns["accuracy"] >= 0.95  # the linear boundary of the slides gets below 0.9
+    assert snippet_output(DECK, "tp_classifier") == f"validation accuracy: {ns['accuracy']:.1%}\n"
+
+
+def test_exercise_2_relu_beats_a_linear_network(snippet_output):
+    printed = dict(line.split(": validation accuracy ") for line in snippet_output(DECK, "tp_activations").splitlines())
+    accuracy = {name.strip(): float(value.rstrip("%")) / 100 for name, value in printed.items()}
+    assert accuracy["relu"] >= 0.95
+    assert accuracy["linear"] <= 0.93  # a straight boundary cannot follow the moons
+    assert accuracy["relu"] - accuracy["linear"] >= 0.05
+
+
+def test_exercise_3_early_stopping_stops_early_and_keeps_the_best_weights(run):
+    ns = run("tp_early_stopping")
+    history, early, model = ns["history"], ns["early"], ns["model"]
+    epochs_run = len(history.history["loss"])
+    assert epochs_run < history.params["epochs"] == 100
+    assert early.stopped_epoch == epochs_run - 1
+    val_loss = history.history["val_loss"]
+    best = int(np.argmin(val_loss))
+    assert best == epochs_run - 1 - early.patience
+    # the model holds the weights of the best epoch, not of the last one
+    assert model.evaluate(ns["X_val"], ns["y_val"], verbose=0)[0] == pytest.approx(val_loss[best], rel=1e-5)
+    assert model.evaluate(ns["X_val"], ns["y_val"], verbose=0)[1] >= 0.95

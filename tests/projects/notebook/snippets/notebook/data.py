@@ -1,0 +1,3 @@
+# region setup
+values = [3, 1, 2]
+# endregion

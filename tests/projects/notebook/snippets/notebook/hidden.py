@@ -1,0 +1,1 @@
+print("on an excluded slide only")

@@ -1,0 +1,1 @@
+side = math.sqrt(16)

@@ -1,0 +1,192 @@
+"""Each deck's notebooks: written by the build from the handout's slides, run by the pytest plugin.
+
+``projects/notebook`` has steps, classes, notes, an excluded slide, setup regions, a snippet shown
+twice, a shell snippet, a superseded slide, a picture, a figure and an exercise;
+``projects/notebook-faults`` has decks whose snippets only pass under the snippet harness.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import PROJECTS
+from remarkdeck.notebook.markdown import jupyter_markdown
+from remarkdeck.slides import FENCE, fenced, split_slides, visible_slides
+from test_plugin import run_pytest
+
+REMARK_SYNTAX = [
+    (re.compile(r"(?<![\w\\])\.[A-Za-z][-\w]*(?:\.[A-Za-z][-\w]*)*\["), "content class"),
+    (re.compile(r"^(---?|\?\?\?)\s*$", re.M), "slide separator or notes"),
+    (re.compile(r"^(name|class|count|exclude|layout|background-image):", re.M), "slide property"),
+    (re.compile(r"<!--"), "comment"),
+]
+
+
+def remark_syntax(markdown: str) -> list[str]:
+    """What of Remark's own syntax a Markdown cell still holds (highlight markers: in code blocks)."""
+    found = [what for pattern, what in REMARK_SYNTAX if pattern.search(_without_code(markdown))]
+    lines = markdown.split("\n")
+    in_code = [code and not FENCE.match(line) for code, line in fenced(lines)]
+    if any(code and line.startswith("*") for code, line in zip(in_code, lines)):
+        found.append("line highlight marker")
+    return found
+
+
+def _without_code(markdown: str) -> str:
+    return "\n".join(line for code, line in fenced(markdown.split("\n")) if not code)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from conftest import run_cli
+
+    root = tmp_path_factory.mktemp("nb") / "notebook"
+    shutil.copytree(PROJECTS / "notebook", root)
+    done = run_cli(root, "build")
+    assert done.code == 0, done.stderr
+    return root
+
+
+def cells(root: Path, name: str) -> list[tuple[str, str, list[str]]]:
+    notebook = nbformat.read(root / "build" / "notebook" / name, as_version=4)
+    return [(cell.cell_type, cell.source, cell.metadata.get("tags", [])) for cell in notebook.cells]
+
+
+def test_build_writes_two_valid_notebooks_with_the_decks_metadata(built):
+    for name in ("notebook.ipynb", "notebook-solutions.ipynb"):
+        notebook = nbformat.read(built / "build" / "notebook" / name, as_version=4)
+        nbformat.validate(notebook)
+        assert notebook.metadata.kernelspec.name == "python3"
+        assert notebook.metadata.title == "Notebook sample"
+        assert notebook.metadata.authors == [{"name": "Grace Hopper"}]
+
+
+def test_cells_follow_the_handout_with_code_once_in_slide_order(built):
+    code = [(source, tags) for kind, source, tags in cells(built, "notebook-solutions.ipynb") if kind == "code"]
+    assert code == [
+        ("import math", []),  # the prelude, shown on the step slide
+        ("values = [3, 1, 2]", ["remove-input"]),  # data: only a setup region, required by count
+        ("values = sorted(values)", ["remove-input"]),  # count's setup region
+        ('total = sum(values)\nprint("total", total, "of", values)', []),  # once, though shown twice
+        ("side = math.sqrt(16)", []),  # shown only on a slide the next one supersedes
+        ('def double(x):\n    """Twice x."""\n    return 2 * x\n\n\nprint(double(side))', []),
+    ]
+
+
+def test_markdown_cells_are_the_slides_text_without_remark_syntax(built):
+    markdown = [source for kind, source, _ in cells(built, "notebook.ipynb") if kind == "markdown"]
+    assert markdown == [
+        "# Notebook sample with classes",
+        "## Steps and formulas\n\nThe set $\\{w, b\\}$ holds the weights.",
+        "See [the picture](#A-picture-and-a-figure) and [the docs][docs].\n\n[docs]: https://example.org/docs",
+        "## Setup, output and a highlight",
+        "```text\ntotal 6 of [1, 2, 3]\n```",
+        "## Shown twice, and a shell command\n\nInstall it with\n```bash\npip install notebook-sample\n```",
+        "## Superseded\n\nThe square was shown on the slide before.",
+        '## A picture and a figure\n\n![a square](../img/square.svg)\n\n'
+        '<img src="figures/plot.png" alt="figure made by snippet plot" width="300px">',
+        "## Exercise\n\nWrite `double`.",
+        "## Solution\n\n```text\n8.0\n```",
+    ]
+    assert [remark_syntax(text) for text in markdown] == [[]] * len(markdown)
+    assert remark_syntax("```bash\n*pip install\n```") == ["line highlight marker"]
+    assert not any("Notes are for the speaker" in text or "kept room" in text for text in markdown)
+
+
+def test_pictures_resolve_from_the_notebooks_folder(built):
+    folder = built / "build" / "notebook"
+    text = "\n".join(source for kind, source, _ in cells(built, "notebook.ipynb") if kind == "markdown")
+    pictures = re.findall(r'!\[[^\]]*\]\(([^)]+)\)|src="([^"]+)"', text)
+    assert len(pictures) == 2
+    for markdown_src, html_src in pictures:
+        assert (folder / (markdown_src or html_src)).is_file()
+
+
+def test_students_get_the_exercise_form_and_slides_show_solutions_only_where_asked(built):
+    student = [source for kind, source, _ in cells(built, "notebook.ipynb") if kind == "code"]
+    assert student[-1] == ('def double(x):\n    """Twice x."""\n    # your code here\n    raise NotImplementedError'
+                           '\n\n\nprint(double(side))')
+    page = (built / "build" / "notebook" / "index.html").read_text()
+    assert page.count("# your code here") == 1  # the exercise slide
+    assert page.count("return 2 * x") == 1  # the solution slide
+
+
+def test_every_python_snippet_a_slide_shows_is_one_cell(built):
+    shown = set()
+    for slide in visible_slides(split_slides((built / "slides" / "notebook.md").read_text())):
+        shown.update(re.findall(r'snippet\("(\w+)"', slide.content))
+    python = {name for name in shown if (built / "snippets" / "notebook" / f"{name}.py").is_file()}
+    notebook = nbformat.read(built / "build" / "notebook" / "notebook.ipynb", as_version=4)
+    written = [cell.metadata["remarkdeck"]["snippet"] for cell in notebook.cells
+               if cell.cell_type == "code" and "remove-input" not in cell.metadata.get("tags", [])]
+    assert sorted(written) == sorted(python) == ["count", "exercise", "prelude", "square"]
+
+
+def test_index_links_both_notebooks(built):
+    index = (built / "build" / "index.html").read_text()
+    assert '<a href="notebook/notebook.ipynb" download>notebook</a>' in index
+    assert '<a href="notebook/notebook-solutions.ipynb" download>notebook with solutions</a>' in index
+
+
+def test_same_deck_same_notebook_bytes(built, cli):
+    before = (built / "build" / "notebook" / "notebook.ipynb").read_bytes()
+    assert cli(built, "build", "--force").code == 0
+    assert (built / "build" / "notebook" / "notebook.ipynb").read_bytes() == before
+
+
+@pytest.mark.parametrize(("remark", "jupyter"), [
+    (".red[warm] and .big.blue[cold]", "warm and cold"),
+    (".center[\n  <img src='a.svg'>\n]", "<img src='a.svg'>"),
+    ("\\.red[literal]", ".red[literal]"),
+    (".red[never closed", ".red[never closed"),
+    ("`.red[code]` stays", "`.red[code]` stays"),
+    ("left .hidden[room] right", "left  right"),
+    ("$\\\\{a\\_1\\\\}$ and $$x\\,y$$", "$\\{a_1\\}$ and $$x\\,y$$"),  # what marked unescapes
+    ("text <!-- a comment --> more\n\n\n\nafter", "text  more\n\nafter"),
+    ("[label]: https://example.org\nused [here][label]", "used [here][label]"),
+])
+def test_remark_markdown_as_jupyter_markdown(remark, jupyter):
+    assert jupyter_markdown(remark) == jupyter
+
+
+# -- the notebook run by the pytest plugin ---------------------------------------------------------
+
+def test_plugin_runs_the_solutions_notebook_of_each_deck(tmp_path):
+    root = tmp_path / "notebook"
+    shutil.copytree(PROJECTS / "notebook", root)
+    run = run_pytest(root, "slides")
+    assert "PASSED slides/notebook.md::notebook-solutions.ipynb" in run.stdout, run.stdout
+    assert not (root / "build").exists() or not list((root / "build").glob("*/notebook*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def faults_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("nbfaults") / "notebook-faults"
+    shutil.copytree(PROJECTS / "notebook-faults", root)
+    return root, run_pytest(root, "slides", "snippets")
+
+
+def test_snippets_that_pass_alone_fail_in_the_notebook(faults_run):
+    _, run = faults_run
+    for name in ("export", "export_again", "roll"):
+        assert re.search(rf"PASSED snippets/\w+/{name}\.py::{name}", run.stdout)
+    assert "FAILED slides/tempdir.md::tempdir-solutions.ipynb" in run.stdout
+    assert "FAILED slides/unseeded.md::unseeded-solutions.ipynb" in run.stdout
+
+
+def test_failing_cell_is_named_with_its_snippet_and_slide(faults_run):
+    _, run = faults_run
+    assert ("notebook tempdir-solutions.ipynb of slides/tempdir.md: cell 4 (snippet export_again, slide "
+            "slides/tempdir.md:11): raised FileExistsError: [Errno 17] File exists: 'results'") in run.stdout
+
+
+def test_output_the_notebook_prints_otherwise_is_named_with_its_slide(faults_run):
+    _, run = faults_run
+    assert ("notebook unseeded-solutions.ipynb of slides/unseeded.md: cell 2 (snippet roll, slide "
+            "slides/unseeded.md:6): the notebook printed something else than the slide shows") in run.stdout
+    assert "-rolled " in run.stdout and "+rolled " in run.stdout
