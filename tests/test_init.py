@@ -24,7 +24,7 @@ from remarkdeck.asset_files import asset_files
 SCAFFOLD_FILES = [
     ".github/workflows/slides.yml", ".gitignore", "Makefile", "README.md", "img/residuals.svg",
     "pyproject.toml", "slides/demo.md", "snippets/demo/fit.py", "snippets/demo/plot_fit.py",
-    "snippets/demo/prelude.py", "templates/theme.css", "tests/test_demo.py",
+    "snippets/demo/prelude.py", "snippets/demo/residuals.py", "templates/theme.css", "tests/test_demo.py",
 ]
 
 
@@ -47,12 +47,12 @@ def test_init_writes_a_project_whose_deck_builds_and_whose_tests_pass(tmp_path):
     done = run_cli(tmp_path, "init", "demo", "--title", "Fitting lines")
     assert done.code == 0, done.stderr
     assert files_under(root) == SCAFFOLD_FILES
-    assert done.stderr.splitlines()[0] == "wrote 12 files into demo/, with the deck slides/demo.md"
+    assert done.stderr.splitlines()[0] == "wrote 13 files into demo/, with the deck slides/demo.md"
     assert 'title = "Fitting lines"' in (root / "slides" / "demo.md").read_text()
 
     built = run_cli(root, "build")
     assert built.code == 0, built.stderr
-    assert "built build/demo/index.html: 4 slides, last number 3" in built.stderr
+    assert "built build/demo/index.html: 5 slides, last number 4" in built.stderr
     assert "typeset 3 formula(s)" in built.stderr  # KaTeX accepts every formula of the demo
     assert (root / "build" / "demo" / "figures" / "plot_fit.png").is_file()
     page = (root / "build" / "demo" / "index.html").read_text()
@@ -61,7 +61,12 @@ def test_init_writes_a_project_whose_deck_builds_and_whose_tests_pass(tmp_path):
     tested = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:xdist"], cwd=root,
                             capture_output=True, text=True, timeout=300)
     assert tested.returncode == 0, tested.stdout + tested.stderr
-    assert "4 passed" in tested.stdout  # the prelude, fit and plot_fit snippets, and the deck's test
+    # four snippets, the two tests of what the deck teaches, and its solutions notebook
+    assert "7 passed" in tested.stdout
+    notebook = json.loads((root / "build" / "demo" / "demo.ipynb").read_text())
+    code = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    assert any("# your code here\nraise NotImplementedError" in source for source in code)  # the exercise
+    assert not any("residuals = y -" in source for source in code)  # and not its solution
 
 
 def test_deck_name_and_title_default_to_the_folder(tmp_path):
@@ -197,4 +202,5 @@ def test_installed_wheel_starts_a_course_that_builds_tests_and_prints_without_no
     assert not (course / "node_modules").exists()
     remark = course / "build" / "demo" / "vendor" / "remark.min.js"
     assert remark.read_bytes() == (REPO / "node_modules" / "remark-slide" / "out" / "remark.min.js").read_bytes()
-    assert [len(PdfReader(course / "build" / name).pages) for name in ("demo.pdf", "demo-handout.pdf")] == [4, 3]
+    assert [len(PdfReader(course / "build" / name).pages) for name in ("demo.pdf", "demo-handout.pdf")] == [5, 4]
+    assert (course / "build" / "demo" / "demo-solutions.ipynb").is_file()

@@ -190,3 +190,19 @@ def test_output_the_notebook_prints_otherwise_is_named_with_its_slide(faults_run
     assert ("notebook unseeded-solutions.ipynb of slides/unseeded.md: cell 2 (snippet roll, slide "
             "slides/unseeded.md:6): the notebook printed something else than the slide shows") in run.stdout
     assert "-rolled " in run.stdout and "+rolled " in run.stdout
+
+
+def test_an_interactive_session_is_a_cell_per_prompt_and_runs_in_the_notebook(sample_project, cli):
+    """A `.pycon` session (as `remarkdeck import` writes them) becomes its statements without their
+    prompts or pasted outputs, one cell each, so Jupyter shows each value as the session did."""
+    root = sample_project("imported")
+    done = cli(root, "build")
+    assert done.code == 0, done.stderr
+    notebook = nbformat.read(root / "build" / "imported" / "imported-solutions.ipynb", as_version=4)
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    assert "math.sqrt(16)" in code
+    assert "for n in numbers:\n    total += n" in code
+    assert not [source for source in code if re.search(r"^(>>>|\.\.\.|In \[\d+\]:|Out\[)", source, re.M)]
+    run = run_pytest(root, "slides")
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "PASSED slides/imported.md::imported-solutions.ipynb" in run.stdout

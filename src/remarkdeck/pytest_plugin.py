@@ -196,7 +196,8 @@ class NotebookItem(pytest.Item):
                 if not result.ok:
                     raise NotebookProblem(0, block.snippet, "", "the snippet fails on its own: see its test")
                 shown[block.snippet] = result.stdout
-        check_outputs(notebook, shown)
+        library = SnippetLibrary(self.project.snippets_dir / self.deck, self.deck)
+        check_outputs(notebook, shown, {name for name in shown if library.get(name).echo == "last"})
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, DeckError):

@@ -13,6 +13,7 @@ import textwrap
 from dataclasses import dataclass, field
 
 from ..errors import Location, SnippetError
+from ..interactive import TRACEBACK, parse_session
 from ..render import MacroBlock, RenderedDeck
 from ..slides import Slide, fenced, handout_groups, split_slides, step_chain, visible_slides
 from ..snippets import EXERCISE, PRELUDE, REGION_END, REGION_START, SOLUTION, Snippet, SnippetLibrary
@@ -20,6 +21,7 @@ from .markdown import jupyter_markdown, link_definitions, tidy_markdown, used_de
 
 SETUP = "setup"
 HIDDEN_TAG = "remove-input"
+RAISES_TAG = "raises-exception"  # nbclient goes on past such a cell
 SLIDE_LINK = re.compile(r"\]\(#([-\w]+)\)")  # [text](#name): to the slide named so
 HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
 BLOCK_MARK = re.compile(r"^([ \t]*)\x01(\d+)\x01[ \t]*$", re.M)  # where a fenced block was
@@ -116,8 +118,8 @@ class _CellWriter:
         for requirement in self.library.chain(name)[:-1]:
             self.add_snippet(requirement.name, where)
         self.written.add(name)
-        for hidden, code in snippet_pieces(self.library.get(name), self.solutions):
-            self.cells.append(Cell("code", code, name, where, [HIDDEN_TAG] if hidden else []))
+        for tags, code in snippet_pieces(self.library.get(name), self.solutions):
+            self.cells.append(Cell("code", code, name, where, tags))
 
     def _runs(self, block: MacroBlock | None) -> bool:
         """Whether a block comes from a Python snippet, which the notebook holds as code cells:
@@ -143,9 +145,14 @@ def heading_anchors(slides: list[Slide]) -> dict[str, str]:
     return anchors
 
 
-def snippet_pieces(snippet: Snippet, solutions: bool) -> list[tuple[bool, str]]:
-    """(hidden, code) for each cell of a snippet: its code cut at its setup regions, in file order.
-    A setup region must hold whole statements, since each piece runs as a cell of its own."""
+def snippet_pieces(snippet: Snippet, solutions: bool) -> list[tuple[list[str], str]]:
+    """(tags, code) for each cell of a snippet: its code cut at its setup regions (tagged hidden),
+    in file order. A setup region must hold whole statements, since each piece runs as a cell of its
+    own. An interactive session is a cell per prompt, as Jupyter shows each statement's value."""
+    if snippet.path.suffix == ".pycon":
+        return [([RAISES_TAG] if TRACEBACK.match("\n".join(statement.pasted)) else [],
+                 "\n".join(statement.code).strip("\n"))
+                for statement in parse_session(snippet.lines, snippet.header_lines + 1)]
     setup = snippet.regions.get(SETUP)
     answer = snippet.regions.get(SOLUTION)
     pieces: list[tuple[bool, list[str]]] = []
@@ -165,7 +172,7 @@ def snippet_pieces(snippet: Snippet, solutions: bool) -> list[tuple[bool, str]]:
     cells = [(hidden, code) for hidden, code in cells if code.strip()]
     for hidden, code in cells:
         _check_whole(snippet, code)
-    return cells
+    return [([HIDDEN_TAG] if hidden else [], code) for hidden, code in cells]
 
 
 def _placeholder(snippet: Snippet, number: int) -> str:

@@ -60,12 +60,17 @@ def run_notebook(path: Path, timeout: float) -> nbformat.NotebookNode:
     return notebook
 
 
-def cell_output(notebook: nbformat.NotebookNode, snippet: str) -> str:
+def cell_output(notebook: nbformat.NotebookNode, snippet: str, echoes: bool = False) -> str:
     """What the cells of a snippet printed, as the snippet's run prints it into a file: its standard
     output, and the plain text of what it displayed instead (Keras' summary is rich text in a
-    notebook), without terminal colours. A cell's value (``execute_result``) is not printed."""
-    return "".join(_printed(output) for cell in notebook.cells if _snippet(cell) == snippet
-                   for output in cell.get("outputs", ()))
+    notebook), without terminal colours. A cell's value (``execute_result``) is not printed, but
+    for the last cell of a snippet with ``# echo: last``, whose run prints it too."""
+    cells = [cell for cell in notebook.cells if _snippet(cell) == snippet]
+    printed = "".join(_printed(output) for cell in cells for output in cell.get("outputs", ()))
+    if echoes and cells:
+        printed += "".join(output.get("data", {}).get("text/plain", "") + "\n" for output in cells[-1].get("outputs", ())
+                           if output.get("output_type") == "execute_result")
+    return printed
 
 
 def _printed(output) -> str:
@@ -76,11 +81,12 @@ def _printed(output) -> str:
     return ""
 
 
-def check_outputs(notebook: nbformat.NotebookNode, shown: dict[str, str]) -> None:
+def check_outputs(notebook: nbformat.NotebookNode, shown: dict[str, str], echoed: set[str] = frozenset()) -> None:
     """Each output a slide shows (by snippet) against what the notebook printed, normalised as the
-    slides are (trailing line ends dropped); the first difference raises NotebookProblem."""
+    slides are (trailing line ends dropped); the first difference raises NotebookProblem.
+    ``echoed``: the snippets that print their last expression's value (``# echo: last``)."""
     for snippet, expected in shown.items():
-        printed = cell_output(notebook, snippet).rstrip("\n")
+        printed = cell_output(notebook, snippet, snippet in echoed).rstrip("\n")
         if printed != expected.rstrip("\n"):
             index = next((i for i, cell in enumerate(notebook.cells) if _snippet(cell) == snippet), None)
             if index is None:
