@@ -25,7 +25,7 @@ from remarkdeck.project import Project
 from .conftest import REPO, build_project
 
 DECKS = REPO / "tests" / "importer" / "decks"
-SAMPLES = ["code.md", "outputs.md", "text.md", "formulas.md", "page.html", "seed.md"]
+SAMPLES = ["code.md", "outputs.md", "text.md", "formulas.md", "indented.md", "page.html", "seed.md"]
 REMARK = REPO / "node_modules" / "remark-slide" / "out" / "remark.min.js"
 
 SLIDE_TEXTS = """() => Array.from(document.querySelectorAll(

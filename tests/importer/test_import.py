@@ -80,6 +80,20 @@ def test_code_blocks_become_snippets_shown_in_place(project):
     assert report.code_blocks == 8 and report.snippets == {".py": 4, ".sh": 1, ".js": 1, ".txt": 1, ".yaml": 1}
 
 
+def test_blocks_indented_by_four_spaces_become_snippets_too(project):
+    """Older decks indent code as plain Markdown does; nested list items are no code."""
+    report = import_deck(project, DECKS / "indented.md")
+    folder = project.snippets_dir / "indented"
+    assert sorted(p.name for p in folder.iterdir()) == ["a_block_then_a_session.txt", "a_block_then_a_session_2.pycon",
+                                                         "inside_a_list.txt"]
+    assert (folder / "a_block_then_a_session.txt").read_text() == "# Slide 1\nThis is slide 1\n\n---\n\n# Slide 2\n"
+    assert (folder / "inside_a_list.txt").read_text() == "def add(a, b):\n    return a + b\n"
+    deck = (project.slides_dir / "indented.md").read_text()
+    assert '    {{ snippet("inside_a_list") | indent(4) }}\n' in deck
+    assert "    - not code, a nested item" in deck
+    assert report.code_blocks == 3
+
+
 def test_pasted_outputs_and_sessions(project):
     report = import_deck(project, DECKS / "outputs.md")
     folder = project.snippets_dir / "outputs"

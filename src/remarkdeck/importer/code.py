@@ -1,12 +1,16 @@
-"""Fenced code blocks become snippet files: Python as ``.py``, interactive sessions as ``.pycon``,
-the unlabelled block pasted after Python code as that code's expected output, anything else by
-its language. Each fence is replaced in the slide by the ``snippet()`` call that shows it again."""
+"""Code blocks become snippet files: Python as ``.py``, interactive sessions as ``.pycon``, the
+unlabelled block pasted after Python code as that code's expected output, anything else by its
+language. Each block, fenced or indented by four spaces, is replaced in the slide by the
+``snippet()`` call that shows it again."""
 
 from __future__ import annotations
 
 import re
+import textwrap
 import unicodedata
 from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
 
 from ..snippets import LANGUAGES
 from .edits import Edit
@@ -24,6 +28,7 @@ SHOWN_LANGUAGE = {**LANGUAGES, ".pycon": "python"}  # what snippet() shows each 
 HEADING = re.compile(r"^ {0,3}#{1,6}\s*(.+?)\s*#*\s*$", re.M)
 CLASS_WRAPPER = re.compile(r"\.[A-Za-z_][-\w]*(?:\.[A-Za-z_][-\w]*)*\[|\]")
 MAX_NAME = 24
+COMMONMARK = MarkdownIt("commonmark")
 
 
 @dataclass
@@ -135,7 +140,8 @@ def plan_snippets(source: str, slides: list[RemarkSlide]) -> tuple[list[SnippetF
     for slide in slides:
         if not slide.increment:
             previous = None  # pasted output pairs with code of the same slide (its steps included)
-        for fence in slide.fences(source):
+        fences = slide.fences(source)
+        for fence in sorted(fences + indented_blocks(source, slide, fences), key=lambda block: block.start):
             kind, suffix = kind_of(fence)
             body, marked = body_and_highlight(fence)
             pasted = kind == "code" and not fence.language and previous is not None \
@@ -154,6 +160,30 @@ def plan_snippets(source: str, slides: list[RemarkSlide]) -> tuple[list[SnippetF
                 edits.append(Edit(fence.end, fence.end, "\n"))
             previous = snippet
     return snippets, edits
+
+
+def indented_blocks(source: str, slide: RemarkSlide, fences: list[Fence]) -> list[Fence]:
+    """The slide's code blocks indented by four spaces, found as the build's validation finds (and
+    refuses) them, with markdown-it's CommonMark rules; each as a Fence with no marker, its
+    indentation that of the list item it is in."""
+    text = source[slide.start:slide.end]
+    line_starts = [0] + [match.end() for match in re.finditer(r"\n", text)]
+    blocks = []
+    for token in COMMONMARK.parse(text):
+        if token.type != "code_block" or not token.map:
+            continue
+        lines = [number for number in range(*token.map) if text.split("\n")[number].strip()]
+        start = slide.start + line_starts[lines[0]]
+        end = slide.start + line_starts[lines[-1]] + len(text.split("\n")[lines[-1]])
+        if any(fence.start <= start < fence.end for fence in fences):
+            continue
+        first = source[start:end].split("\n")[0]
+        indent = " " * max(len(first) - len(first.lstrip(" ")) - 4, 0)
+        content = textwrap.dedent(token.content).rstrip("\n")  # relative to its list item, as written
+        code = "\n".join(indent + line if line else line for line in content.split("\n"))
+        blocks.append(Fence(start=start, end=end, indent=indent, marker="", language="", code=code,
+                            in_notes=slide.notes_start is not None and start >= slide.notes_start, depth=0))
+    return blocks
 
 
 def _unique(base: str, taken: set[str]) -> str:
