@@ -68,6 +68,9 @@ class KaTeX:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
@@ -77,13 +80,14 @@ class KaTeX:
         keys = [formula_key(self.version, tex, display, macros) for tex, display in formulas]
         cached = self._load(deck)
         missing = [(key, formula) for key, formula in zip(keys, formulas) if key not in cached]
-        fresh = dict(zip((key for key, _ in missing), self._run([formula for _, formula in missing], macros)))
+        fresh = dict(zip((key for key, _ in missing), self.render([formula for _, formula in missing], macros)))
         results = {**cached, **fresh}
         if fresh:
             self._store(deck, keys, results)
         return [results[key] for key in keys]
 
-    def _run(self, formulas: list[tuple[str, bool]], macros: dict[str, str]) -> list[Typeset]:
+    def render(self, formulas: list[tuple[str, bool]], macros: dict[str, str]) -> list[Typeset]:
+        """Each (TeX, display mode) typeset in V8, without the cache."""
         if not formulas:
             return []
         payload = json.dumps([{"tex": tex, "display": display} for tex, display in formulas])

@@ -133,7 +133,7 @@ def _note_media(plan: MediaPlan, report: ImportReport, files: DeckFiles) -> None
 
 
 def _formulas(project: Project, markdown: str, slides: list[RemarkSlide], report: ImportReport) -> list[Edit]:
-    katex = KatexChecker(Assets.locate(project).path("katex", "dist/katex.min.js"))
+    katex = KatexChecker(Assets.locate(project))
     try:
         results, edits = check_formulas(markdown, slides, katex)
     finally:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from py_mini_racer import MiniRacer
-
+from ..assets import Assets
+from ..katex import KaTeX
 from .edits import Edit
 from .lexer import RemarkSlide
 
@@ -66,20 +66,16 @@ class FormulaResult:
 
 
 class KatexChecker:
-    """KaTeX's own parser, loaded once into an embedded V8."""
+    """KaTeX's own verdict on a formula, from the build's KaTeX (no cache: each is asked once)."""
 
-    def __init__(self, katex_js: Path):
-        self._context = MiniRacer()
-        self._context.eval(katex_js.read_text(encoding="utf-8"))
-        self._context.eval("""function remarkdeckCheck(tex, display) {
-            try { katex.renderToString(tex, {throwOnError: true, displayMode: display}); return ""; }
-            catch (error) { return String(error.message || error); } }""")
+    def __init__(self, assets: Assets):
+        self._katex = KaTeX.for_project(assets, cache_dir=Path("."))  # render() neither reads nor writes it
 
     def error(self, tex: str, display: bool) -> str:
-        return self._context.call("remarkdeckCheck", tex, display)
+        return self._katex.render([(tex, display)], {})[0].error
 
     def close(self) -> None:
-        self._context.close()
+        self._katex.close()
 
 
 def tex_of(markdown: str) -> str:
