@@ -4,6 +4,7 @@ carries, what the cache saves, and the warnings KaTeX gives. The errors are samp
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import subprocess
@@ -12,7 +13,10 @@ import sys
 import pytest
 
 from conftest import REPO
+from remarkdeck.assets import Assets
 from remarkdeck.formulas import find_formulas
+from remarkdeck.katex import KaTeX
+from remarkdeck.project import Project
 
 # (Markdown, the formulas in it as written): pandoc's rule for `$`, code and comments hold none.
 CASES = [
@@ -130,3 +134,19 @@ def test_corrupted_formula_cache_is_typeset_again(built_math, cli):
     assert again.code == 0
     assert "typeset 8 formula(s)" in again.stderr
     assert json.loads(cache.read_text())["formulas"]
+
+
+def test_formulas_typeset_inside_a_running_event_loop(tmp_path):
+    """From a Jupyter notebook, or beside Playwright's sync API, an asyncio loop runs in the
+    thread, where mini-racer refuses its timeout: typesetting still works there."""
+    katex = KaTeX.for_project(Assets.locate(Project(REPO)), tmp_path)
+
+    async def typeset():
+        return katex.render([(r"\frac{a}{b}", True), (r"\foo{x}", False)], {})
+
+    try:
+        good, bad = asyncio.run(typeset())
+    finally:
+        katex.close()
+    assert "<math" in good.html and good.error == ""
+    assert bad.error == "KaTeX parse error: Undefined control sequence: \\foo"

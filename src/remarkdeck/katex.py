@@ -5,6 +5,7 @@ by the formula, display mode, macros and KaTeX version; V8 starts only when one 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
@@ -92,7 +93,7 @@ class KaTeX:
             return []
         payload = json.dumps([{"tex": tex, "display": display} for tex, display in formulas])
         answer = self._context().eval(f"remarkdeckTypeset({payload}, {json.dumps(macros)})",
-                                      timeout_sec=SECONDS_PER_BATCH)
+                                      timeout_sec=None if _in_event_loop() else SECONDS_PER_BATCH)
         self.typeset_count += len(formulas)
         return [Typeset(item.get("html", ""), item.get("error", ""), tuple(dict.fromkeys(item["warnings"])))
                 for item in json.loads(answer)]
@@ -137,6 +138,16 @@ class KaTeX:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             json.dump({"format": FORMAT, "formulas": kept}, file, ensure_ascii=False)
         os.replace(temporary, target)
+
+
+def _in_event_loop() -> bool:
+    """Whether this thread runs an asyncio loop (Jupyter, Playwright's sync API), where mini-racer
+    refuses a timeout; KaTeX's own bound on macro expansion still holds there."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def formula_key(version: str, tex: str, display: bool, macros: dict[str, str]) -> str:
