@@ -1,13 +1,16 @@
-"""Small pieces with exact expectations: line mapping, front matter, slide splitting, snippet regions."""
+"""Small pieces with exact expectations: line mapping, front matter, slide splitting, snippet regions,
+the fonts a deck needs."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from remarkdeck.config import parse_config, split_front_matter
 from remarkdeck.errors import ConfigError, SnippetError
+from remarkdeck.font_subset import faces_for_text, katex_faces_for_formulas
 from remarkdeck.render import map_lines
 from remarkdeck.slides import number_at, slide_numbers, split_slides, visible_slides
 from remarkdeck.snippets import load_snippet
@@ -137,3 +140,38 @@ def test_macros_found_as_remarks_own_lexer_finds_them(markdown):
     assert [(use.name, list(use.args), use.value) for use in uses] == \
            [(token["name"], token["args"], token.get("obj")) for token in found]
     assert all(markdown[use.offset:use.offset + use.length].startswith(f"![:{use.name}") for use in uses)
+
+
+# -- fonts a deck needs --------------------------------------------------------------------------------
+
+EMOJI_FACES = """/* a */
+@font-face { font-family: 'Noto Emoji'; src: url(./files/a.woff2); unicode-range: U+1f40d-1f40f, U+2620; }
+/* b */
+@font-face { font-family: 'Noto Emoji'; src: url(./files/b.woff2); unicode-range: U+1f600-1f64f; }
+@font-face { font-family: 'Any'; src: url(./files/c.woff2); }
+"""
+
+
+@pytest.mark.parametrize("text, files", [
+    ("plain text", ["c.woff2"]),
+    ("a snake 🐍", ["a.woff2", "c.woff2"]),
+    ("☠ and 🙂", ["a.woff2", "b.woff2", "c.woff2"]),
+])
+def test_only_the_faces_whose_characters_the_deck_uses_are_kept(text, files):
+    assert re.findall(r"\w\.woff2", faces_for_text(EMOJI_FACES, text)) == files
+
+
+def test_only_the_katex_families_the_formulas_use_are_kept():
+    css = ("@font-face{font-family:KaTeX_Main;src:url(fonts/KaTeX_Main-Regular.woff2)}"
+           "@font-face{font-family:KaTeX_Fraktur;src:url(fonts/KaTeX_Fraktur-Regular.woff2)}"
+           "@font-face{font-family:KaTeX_Size2;src:url(fonts/KaTeX_Size2-Regular.woff2)}"
+           ".katex{font:normal 1.21em KaTeX_Main,Times New Roman,serif}"
+           ".katex .mathfrak,.katex .textfrak{font-family:KaTeX_Fraktur}"
+           ".katex .op-symbol.large-op{font-family:KaTeX_Size2}")
+    plain = ['<span class="katex"><span class="mord">x</span></span>']
+    assert re.findall(r"KaTeX_\w+(?=-Regular)", katex_faces_for_formulas(css, plain)) == ["KaTeX_Main"]
+    fraktur = plain + ['<span class="katex"><span class="mord mathfrak">g</span></span>']
+    assert re.findall(r"KaTeX_\w+(?=-Regular)", katex_faces_for_formulas(css, fraktur)) == ["KaTeX_Main", "KaTeX_Fraktur"]
+    large = ['<span class="katex"><span class="mop op-symbol large-op">∑</span></span>']
+    assert "KaTeX_Size2-Regular" in katex_faces_for_formulas(css, large)
+    assert "@font-face" not in katex_faces_for_formulas(css, [])

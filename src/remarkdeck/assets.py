@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .asset_files import FONT_STYLES, missing_packages
 from .errors import BuildError
+from .font_subset import faces_for_text, katex_faces_for_formulas, referenced_files
 from .project import Project
 
 BUNDLED = Path(__file__).parent / "_assets"
@@ -25,8 +26,8 @@ CHECKOUT = Path(__file__).parents[2] / "node_modules"  # remarkdeck run from its
 # them: formulas are typeset when the deck is built (formulas.py), pages only style them.
 FILES = (
     ("remark-slide", "out/remark.min.js", "remark.min.js"),
-    ("katex", "dist/katex.min.css", "katex/katex.min.css"),
 )
+KATEX_CSS = ("katex", "dist/katex.min.css", "katex/katex.min.css")
 KATEX_FONTS = ("katex", "dist/fonts", "katex/fonts", "*.woff2")
 FONT_URL = re.compile(r"url\(\./files/([^)]+)\)")
 WOFF_FALLBACK = re.compile(r",\s*url\(\./files/[^)]+\.woff\)\s*format\('woff'\)")
@@ -63,26 +64,37 @@ class Assets:
     def version(self, package: str) -> str:
         return json.loads(self.path(package, "package.json").read_text(encoding="utf-8"))["version"]
 
-    def copy_into(self, vendor: Path) -> None:
-        """Write vendor/: Remark, KaTeX's stylesheet with its fonts, and fonts.css with the web fonts."""
+    def copy_into(self, vendor: Path, text: str, formulas: list[str]) -> None:
+        """Write vendor/: Remark, KaTeX's stylesheet with the fonts of the families ``formulas`` (their
+        typeset HTML) use, and fonts.css with the web fonts whose characters ``text`` uses."""
         for package, source, target in FILES:
             _copy(self.path(package, source), vendor / target)
+        package, source, target = KATEX_CSS
+        katex_css = katex_faces_for_formulas(self.path(package, source).read_text(encoding="utf-8"), formulas)
+        _write(vendor / target, katex_css)
         package, folder, target, pattern = KATEX_FONTS
+        wanted = referenced_files(katex_css)
         for font in sorted(self.path(package, folder).glob(pattern)):
-            _copy(font, vendor / target / font.name)
-        (vendor / "fonts.css").write_text(self._font_faces(vendor / "fonts"), encoding="utf-8")
+            if font.name in wanted:
+                _copy(font, vendor / target / font.name)
+        _write(vendor / "fonts.css", self._font_faces(vendor / "fonts", text))
 
-    def _font_faces(self, fonts: Path) -> str:
-        """One stylesheet of @font-face rules pointing at local woff2 files."""
+    def _font_faces(self, fonts: Path, text: str) -> str:
+        """One stylesheet of @font-face rules pointing at local woff2 files, for the characters of ``text``."""
         rules = []
         for package, styles in FONT_STYLES:
             for style in styles:
                 css = self.path(package, f"{style}.css").read_text(encoding="utf-8")
-                css = WOFF_FALLBACK.sub("", css)
+                css = faces_for_text(WOFF_FALLBACK.sub("", css), text)
                 for file in FONT_URL.findall(css):
                     _copy(self.path(package, f"files/{file}"), fonts / file)
-                rules.append(FONT_URL.sub(r"url(fonts/\1)", css))
-        return "\n".join(rules)
+                rules.append(FONT_URL.sub(r"url(fonts/\1)", css).strip())
+        return "\n".join(rule for rule in rules if rule) + "\n"
+
+
+def _write(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
 
 
 def _copy(source: Path, target: Path) -> None:

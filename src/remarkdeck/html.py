@@ -75,7 +75,7 @@ def write_deck(project: Project, deck: RenderedDeck, assets: Assets, figures: di
     (target / "index.html").write_text(page, encoding="utf-8")
     (target / "theme.css").write_text(env.get_template("theme.css").render(**variables), encoding="utf-8")
     (target / "macros.js").write_text(macros_script(project, deck.name), encoding="utf-8")
-    assets.copy_into(target / "vendor")
+    assets.copy_into(target / "vendor", deck.markdown, deck.formulas)
     for url, source in figures.items():
         (target / url).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target / url)

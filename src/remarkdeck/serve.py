@@ -204,7 +204,8 @@ def page_shell(page: bytes, folder: Path, assets: int) -> str:
     when an open page's shell is the new one's, swapping in the new slides shows what a reload would."""
     shell = SLIDES_FORMULAS.sub(rb"\1\2", SLIDES_SOURCE.sub(b'"source": ""', page, count=1), count=1)
     digest = hashlib.sha256(shell)
-    for name in ("theme.css", "macros.js"):  # the theme can depend on the front matter
+    # the theme can depend on the front matter, the fonts on the slides' characters and formulas
+    for name in ("theme.css", "macros.js", "vendor/fonts.css", "vendor/katex/katex.min.css"):
         with contextlib.suppress(OSError):
             digest.update((folder / name).read_bytes())
     digest.update(f"{assets}".encode())
