@@ -15,6 +15,7 @@ import hashlib
 import ipaddress
 import json
 import os
+import queue
 import re
 import secrets
 import socket
@@ -74,11 +75,13 @@ def serve(project: Project, names: list[str] | None = None, host: str = DEFAULT_
         if not _is_loopback(host):
             say(f"warning: --host {host} lets other machines on the network see everything in build/")
         say(f"serving {project.relative(project.build_dir)}/ at {page_url(server, names)} (Ctrl-C stops)")
+        changes = _watch_in_background(project, stop)
         rebuild(project, names, status, say, assets_changed=True)
-        for changed in source_changes(project, stop):
+        while (changed := _next_changes(changes, stop)) is not None:
             say(f"changed: {_listed([project.relative(path) for path in changed])}")
             rebuild(project, names, status, say, assets_changed=not all(_is_deck(project, path) for path in changed))
     finally:
+        stop.set()
         status.close()
         server.shutdown()
         server.server_close()
@@ -113,6 +116,29 @@ def _failed(message: str, status: "BuildStatus", say, assets_changed: bool) -> N
 
 def _is_deck(project: Project, path: Path) -> bool:
     return path.parent == project.slides_dir and path.suffix == ".md"
+
+
+def _watch_in_background(project: Project, stop: threading.Event) -> queue.Queue:
+    """The source changes, watched from before the first build on, so that a save made while it
+    runs (or right after it) is not missed."""
+    changes: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [changes.put(batch) for batch in source_changes(project, stop)],
+                     name="remarkdeck-watch", daemon=True).start()
+    return changes
+
+
+def _next_changes(changes: queue.Queue, stop: threading.Event) -> list[Path] | None:
+    """The files of the next save, with those of any save made meanwhile; None once stopped."""
+    while not stop.is_set():
+        try:
+            batch = set(changes.get(timeout=0.1))
+        except queue.Empty:
+            continue
+        with contextlib.suppress(queue.Empty):
+            while True:
+                batch.update(changes.get_nowait())
+        return sorted(batch)
+    return None
 
 
 def source_changes(project: Project, stop: threading.Event) -> Iterator[list[Path]]:
