@@ -95,26 +95,26 @@ def build_project(root: Path, *arguments: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=BUILD_TIMEOUT)
 
 
+def built_copy(tmp_path_factory, source: Path, deck: str, what: str) -> Path:
+    """``source`` copied and built (with its single file) in a fresh temporary folder."""
+    root = tmp_path_factory.mktemp(deck) / source.name
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns("build"))
+    done = build_project(root, "--standalone", deck)
+    if done.returncode:
+        pytest.fail(f"{what} does not build:\n{done.stderr}", pytrace=False)
+    return root
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Path:
     """tests/projects/basic copied and built once per session (per xdist worker), with its single file."""
-    root = tmp_path_factory.mktemp("sample") / "basic"
-    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("build"))
-    done = build_project(root, "--standalone", "basic")
-    if done.returncode:
-        pytest.fail(f"the sample deck does not build:\n{done.stderr}", pytrace=False)
-    return root
+    return built_copy(tmp_path_factory, SAMPLE, "basic", "the sample deck")
 
 
 @pytest.fixture(scope="session")
 def math_build(tmp_path_factory) -> Path:
     """tests/projects/math (formulas of every kind) copied and built once per session, with its single file."""
-    root = tmp_path_factory.mktemp("math") / "math"
-    shutil.copytree(MATH_SAMPLE, root, ignore=shutil.ignore_patterns("build"))
-    done = build_project(root, "--standalone", "math")
-    if done.returncode:
-        pytest.fail(f"the formula sample deck does not build:\n{done.stderr}", pytrace=False)
-    return root
+    return built_copy(tmp_path_factory, MATH_SAMPLE, "math", "the formula sample deck")
 
 
 @pytest.fixture(scope="session")
