@@ -24,8 +24,9 @@ BUNDLED = Path(__file__).parent / "_assets"
 CHECKOUT = Path(__file__).parents[2] / "node_modules"  # remarkdeck run from its source tree (editable)
 # (package, file inside the package, where it goes under vendor/). KaTeX's script is not among
 # them: formulas are typeset when the deck is built (formulas.py), pages only style them.
+REMARK_SCRIPT = ("remark-slide", "out/remark.min.js")
 FILES = (
-    ("remark-slide", "out/remark.min.js", "remark.min.js"),
+    (*REMARK_SCRIPT, "remark.min.js"),
 )
 KATEX_CSS = ("katex", "dist/katex.min.css", "katex/katex.min.css")
 KATEX_FONTS = ("katex", "dist/fonts", "katex/fonts", "*.woff2")

@@ -11,11 +11,12 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .assets import Assets
+from .assets import REMARK_SCRIPT, Assets
 from .config import DeckConfig, load_deck_source
 from .errors import BuildError, Location
 from .macros import macros_script
 from .project import Project
+from .remark_styles import remark_stylesheet
 from .render import RenderedDeck, template_environment
 
 SLIDE_HEIGHT = 681  # Remark's reference slide height in pixels, whatever the ratio
@@ -66,8 +67,9 @@ def write_deck(project: Project, deck: RenderedDeck, assets: Assets, figures: di
     variables = {"config": deck.config, "deck": deck.name, "slide_width": width, "slide_height": height}
     target.mkdir(parents=True)
     shell = env.get_template("deck.html")
+    remark_styles = remark_stylesheet(assets.path(*REMARK_SCRIPT), deck.config.highlight_style)
     page = shell.render(remark_options=script_json(remark_options(deck)), formulas=script_json(deck.formulas),
-                        **variables)
+                        remark_styles=Markup(remark_styles) if remark_styles else None, **variables)
     if deck.formulas and FORMULAS_ELEMENT + str(script_json(deck.formulas)) not in page:
         raise BuildError(f"the page template has no place for the deck's typeset formulas: add "
                          f"{FORMULAS_ELEMENT}{{{{ formulas }}}}</script> before the script that calls "

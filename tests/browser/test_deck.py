@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from remarkdeck.config import HIGHLIGHT_STYLES
+
 # Languages highlight.js shows as they are (the output of a snippet is ``text``).
 PLAIN = {"", "text", "plaintext", "nohighlight", "no-highlight"}
 
@@ -33,6 +35,20 @@ def test_no_console_error_exception_or_failed_request(tab, built_deck):
     }""")
     assert tab.ready == {"failed": []}
     assert tab.problems == []
+
+
+def test_remark_finds_its_stylesheet_in_the_page(deck_tab):
+    """The build writes Remark's stylesheet (its layout and the deck's highlight theme) first in the
+    page's head, where Remark would put it: Remark uses it instead of assembling its own from all of
+    its themes while the page loads."""
+    sheets, style = deck_tab.page.evaluate("""() => [
+        Array.from(document.querySelectorAll("style[title=remark]"), sheet => ({
+            text: sheet.textContent, first: sheet === document.head.querySelector("style, link")})),
+        slideshow.getHighlightStyle()]""")
+    assert [sheet["first"] for sheet in sheets] == [True]
+    css = sheets[0]["text"]
+    assert css.startswith("html.remark-container") and "@page{" in css
+    assert [name for name in HIGHLIGHT_STYLES if f".hljs-{name} " in css] == [style]
 
 
 def test_every_formula_typeset(deck_tab, built_deck):
