@@ -134,7 +134,11 @@ def test_formulas_translated_for_katex(project):
     # the TeX the original page typeset, once Remark's Markdown had unescaped it, with no space
     # inside the dollars (the build's rule for inline formulas)
     assert r"The parameters $\{w, b\}$, written" in deck
-    assert (report.formulas_translated, report.formulas_failing) == (4, 0)
+    # MathJax's other delimiters, and an environment it typeset with none, in the build's dollars
+    assert r"Inline between $\alpha + \beta$ and displayed between" in deck
+    assert "\n$$ \\frac{a}{b} = c $$\n" in deck
+    assert "\n$$\\begin{align}\na &= b + c \\\\\nd &= e\n\\end{align}$$\n" in deck
+    assert (report.formulas_translated, report.formulas_failing) == (7, 0)
 
 
 def test_page_options_title_macros_and_media(project):

@@ -141,13 +141,17 @@ def _formulas(project: Project, markdown: str, slides: list[RemarkSlide], report
     for result in results:
         if result.error:
             report.formulas_failing += 1
-            report.note(result.slide, f"formula KaTeX rejects: {result.original.strip()} ({result.error}); rewrite it")
+            report.note(result.slide, f"formula KaTeX rejects: {_one_line(result.original)} ({result.error}); rewrite it")
         else:
             report.formulas_translated += 1
             report.text_changes.append((tex_of(result.original), result.translated))
             report.note(result.slide, f"formula translated ({'; '.join(result.applied)}): "
-                                      f"{result.original.strip()} -> {result.translated.strip()}")
+                                      f"{_one_line(result.original)} -> {_one_line(result.translated)}")
     return edits
+
+
+def _one_line(formula: str) -> str:
+    return " ".join(formula.split())
 
 
 def _note_mojibake(markdown: str, slides: list[RemarkSlide], repairs, report: ImportReport) -> None:

@@ -1,6 +1,9 @@
 """Formulas written for MathJax, checked with KaTeX itself (in embedded V8) and translated to a
 KaTeX equivalent where one exists: ``eqnarray``, ``\\cases``, ``\\bm``, an accent used bare as a
-subscript. Formulas are found as the deck's typesetting finds them: ``$$...$$`` then ``$...$``."""
+subscript. Formulas are found as MathJax found them on the original page, the first delimiter
+first: ``$$...$$``, ``\\[...\\]``, ``\\(...\\)`` (written ``\\\\[`` and ``\\\\(`` in Markdown, which
+unescapes them), an ``equation``-like environment with no delimiter around it, then ``$...$``.
+The build reads dollars only: the others are written as ``$$...$$`` and ``$...$``."""
 
 from __future__ import annotations
 
@@ -14,7 +17,21 @@ from ..katex import KaTeX
 from .edits import Edit
 from .lexer import RemarkSlide
 
-FORMULA = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(?!\$)(.+?)(?<!\\)\$", re.S)
+FORMULA = re.compile(
+    r"(?<!\\)\$\$(?P<display>.+?)(?<!\\)\$\$"
+    r"|\\\\\[(?P<bracket>.+?)\\\\\]"
+    r"|\\\\\((?P<paren>.+?)\\\\\)"
+    r"|(?P<environment>\\begin\{(?P<name>equation|align|alignat|gather|multline|flalign|eqnarray)(?P<star>\*?)\}"
+    r".+?\\end\{(?P=name)(?P=star)\})"
+    r"|(?<!\\)\$(?!\$)(?P<inline>.+?)(?<!\\)\$", re.S)
+# group -> (display, how the build's delimiters replace the original's, what the report calls it)
+DELIMITERS = {
+    "display": (True, None, ""),
+    "inline": (False, None, ""),
+    "bracket": (True, "$$", r"\\[...\\] -> $$...$$"),
+    "paren": (False, "$", r"\\(...\\) -> $...$"),
+    "environment": (True, "$$", "environment without delimiters -> $$...$$"),
+}
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*{}\[\]()#+\-.!_>])")  # marked's escape rule
 INLINE_CODE = re.compile(r"`[^`]+?`")
 COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
@@ -91,15 +108,24 @@ def check_formulas(source: str, slides: list[RemarkSlide], katex: KatexChecker) 
                 continue
             masked = _masked(token.text)
             for match in FORMULA.finditer(masked):
-                display = match.group(1) is not None
-                inner_start = match.start(1 if display else 2)
-                inner = token.text[inner_start:match.end(1 if display else 2)]
+                group = next(name for name in DELIMITERS if match.group(name) is not None)
+                display, delimiter, label = DELIMITERS[group]
+                inner = token.text[match.start(group):match.end(group)]
                 result = _check(slide.index, inner, display, katex)
-                if result is None:
+                if delimiter:  # the whole formula is rewritten, with the build's delimiters
+                    result = result or FormulaResult(slide.index, inner, inner, [], "")
+                    start, end = match.span()
+                    result.original = token.text[start:end]
+                    result.applied.insert(0, label)
+                    rewritten = delimiter + result.translated + delimiter
+                    result.translated = result.original if result.error else rewritten
+                elif result is None:
                     continue
+                else:
+                    start, end = match.span(group)
                 results.append(result)
-                if result.translated != inner:
-                    edits.append(Edit(token.start + inner_start, token.start + inner_start + len(inner), result.translated))
+                if result.translated != result.original:
+                    edits.append(Edit(token.start + start, token.start + end, result.translated))
     return results, edits
 
 
