@@ -49,7 +49,7 @@ def test_page_has_deck_options_and_no_outside_references(built_basic):
     page = (built_basic / "build" / "basic" / "index.html").read_text()
     assert "var slideshow = remark.create(" in page
     for option in ('"ratio": "16:9"', '"countIncrementalSlides": false', '"highlightLines": true',
-                   '"highlightSpans": true', '"slideNumberFormat": "%current%/%total%"', '"highlightStyle": "github"'):
+                   '"highlightSpans": false', '"slideNumberFormat": "%current%/%total%"', '"highlightStyle": "github"'):
         assert option in page
     # MathML's namespace is a name, not an address anything is loaded from
     page = page.replace('xmlns=\\"http://www.w3.org/1998/Math/MathML\\"', "")

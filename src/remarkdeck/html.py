@@ -44,7 +44,9 @@ def remark_options(deck: RenderedDeck) -> dict:
         "ratio": config.ratio,
         "highlightStyle": config.highlight_style,
         "highlightLines": True,
-        "highlightSpans": True,
+        # Remark would turn `text` between backticks in code into a highlighted span, losing the
+        # backticks: code shows exactly what its snippet holds (lines are highlighted with highlight=)
+        "highlightSpans": False,
         "countIncrementalSlides": config.count_incremental_slides,
         "slideNumberFormat": config.slide_number_format,
         "navigation": {"scroll": False},

@@ -22,6 +22,8 @@ from .errors import DeckError, Location, SnippetError, TemplateError
 from .project import PACKAGE_TEMPLATES, Project
 from .snippets import HIDDEN_REGIONS, SnippetLibrary
 
+WORD_JOINER = "\u2060"  # invisible; keeps Remark from reading a code line's own `*` as its marker
+
 
 class Outputs(Protocol):
     """What a build offers slides of a snippet's run (see ``execute.py``)."""
@@ -136,7 +138,7 @@ def _macros(project: Project, deck: RenderedDeck, outputs: Outputs) -> dict[str,
         code = library.get(name)
         deck.used_snippets.add(name)
         shown = [text for _, text in code.shown_lines(region, tuple(hide), solution=solution)]
-        marked = "\n".join(_highlight(shown, highlight, name))
+        marked = for_remark(shown, _highlight(shown, highlight, name))
         deck.macro_blocks.append(MacroBlock("snippet", name, marked, "\n".join(shown)))
         return deck_block(marked, lang or code.language, deck)
 
@@ -144,8 +146,9 @@ def _macros(project: Project, deck: RenderedDeck, outputs: Outputs) -> dict[str,
         library.get(name)
         deck.used_snippets.add(name)
         printed = outputs.output(name).rstrip("\n")
-        deck.macro_blocks.append(MacroBlock("output", name, printed, printed))
-        return f".output[\n{deck_block(printed, lang, deck)}\n]"
+        marked = for_remark(printed.split("\n"), set())
+        deck.macro_blocks.append(MacroBlock("output", name, marked, printed))
+        return f".output[\n{deck_block(marked, lang, deck)}\n]"
 
     def figure(name: str, index: int = 1, width: str | None = None, alt: str | None = None,
                **attributes: str) -> str:
@@ -160,9 +163,9 @@ def _macros(project: Project, deck: RenderedDeck, outputs: Outputs) -> dict[str,
     return {"snippet": snippet, "output": output, "figure": figure}
 
 
-def _highlight(lines: list[str], highlight, name: str) -> list[str]:
-    """Prefix the chosen lines with Remark's ``*`` marker; a line is chosen by its 1-based
-    number in the shown block or by a piece of its text."""
+def _highlight(lines: list[str], highlight, name: str) -> set[int]:
+    """The 1-based numbers of the lines to highlight; a line is chosen by its number in the shown
+    block or by a piece of its text."""
     wanted = [highlight] if isinstance(highlight, (int, str)) else list(highlight)
     chosen = set()
     for item in wanted:
@@ -170,7 +173,22 @@ def _highlight(lines: list[str], highlight, name: str) -> list[str]:
         if not matches:
             raise SnippetError(f"highlight {item!r} matches no shown line of snippet '{name}': give a line number of the shown code or a piece of a line's text")
         chosen.update(matches)
-    return [f"*{text}" if number in chosen else text for number, text in enumerate(lines, 1)]
+    return chosen
+
+
+def for_remark(lines: list[str], highlighted: set[int]) -> str:
+    """Code lines written so that Remark shows them exactly, the ``highlighted`` ones (1-based)
+    highlighted. Remark reads a ``*`` that starts a line as its highlight marker, and removes it
+    with a space after it turned into two: a highlighted line gets the marker in place of its first
+    space, and a line of the code that starts with ``*`` starts with an invisible word joiner,
+    which the page removes once Remark has drawn the code (deck.html)."""
+    marked = []
+    for number, text in enumerate(lines, 1):
+        if number in highlighted:
+            marked.append("*" + (text[1:] if text.startswith(" ") else text))
+        else:
+            marked.append(WORD_JOINER + text if text.startswith("*") else text)
+    return "\n".join(marked)
 
 
 def deck_block(code: str, lang: str, deck: RenderedDeck) -> str:

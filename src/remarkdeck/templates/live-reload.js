@@ -69,6 +69,9 @@
     var shown = slideshow.getCurrentSlideIndex() + 1;
     slideshow.loadFromString(source);
     window.remarkdeckTypeset(formulas);
+    if (typeof window.remarkdeckShowCode === "function") {
+      window.remarkdeckShowCode();
+    }
     // Presenter mode copies the notes and the next slide when a slide is shown: show another one
     // and come back, so that its copies are of the new, typeset slides.
     var count = slideshow.getSlideCount();
