@@ -93,7 +93,7 @@ class KaTeX:
             return []
         payload = json.dumps([{"tex": tex, "display": display} for tex, display in formulas])
         answer = self._context().eval(f"remarkdeckTypeset({payload}, {json.dumps(macros)})",
-                                      timeout_sec=None if _in_event_loop() else SECONDS_PER_BATCH)
+                                      timeout_sec=None if in_event_loop() else SECONDS_PER_BATCH)
         self.typeset_count += len(formulas)
         return [Typeset(item.get("html", ""), item.get("error", ""), tuple(dict.fromkeys(item["warnings"])))
                 for item in json.loads(answer)]
@@ -140,7 +140,7 @@ class KaTeX:
         os.replace(temporary, target)
 
 
-def _in_event_loop() -> bool:
+def in_event_loop() -> bool:
     """Whether this thread runs an asyncio loop (Jupyter, Playwright's sync API), where mini-racer
     refuses a timeout; KaTeX's own bound on macro expansion still holds there."""
     try:

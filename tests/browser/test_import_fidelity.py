@@ -25,7 +25,8 @@ from remarkdeck.project import Project
 from .conftest import REPO, build_project
 
 DECKS = REPO / "tests" / "importer" / "decks"
-SAMPLES = ["code.md", "outputs.md", "text.md", "formulas.md", "indented.md", "page.html", "seed.md"]
+SAMPLES = ["code.md", "outputs.md", "text.md", "formulas.md", "indented.md", "page.html", "scripted/index.html",
+           "seed.md"]
 REMARK = REPO / "node_modules" / "remark-slide" / "out" / "remark.min.js"
 
 SLIDE_TEXTS = """() => Array.from(document.querySelectorAll(
@@ -59,7 +60,7 @@ def plain_remark_page(folder: Path, sample: str) -> Path:
     source = read_source(DECKS / sample)
     options = dict(source.options) if source.page else {"highlightLines": True}
     options.pop("sourceUrl", None)
-    page = folder / f"plain-{sample}.html"
+    page = folder / f"plain-{sample.replace('/', '-')}.html"
     page.write_text(
         "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
         f"<textarea id='source'>{html.escape(source.markdown)}</textarea>"

@@ -177,6 +177,28 @@ def test_page_without_a_deck_is_an_error(project, tmp_path):
     assert not list(project.root.glob("**/empty*"))
 
 
+def test_page_whose_own_scripts_set_up_the_deck(project):
+    """Options computed by the page's script file before remark.create, which it calls once the
+    page has loaded; the slides loaded from sourceUrl (the textarea is empty); formulas and a
+    picture in nested list items, which Markdown reads as text although they are indented."""
+    report = import_deck(project, DECKS / "scripted" / "index.html")
+    deck = (project.slides_dir / "index.md").read_text()
+    assert deck.startswith('+++\ntitle = "A deck its scripts set up"\nratio = "16:9"\nhighlight_style = "monokai"\n')
+    assert "    - the empty set $\\{ \\}$, and $\\{a, b\\}$\n" in deck
+    assert "    - a picture in a nested item: ![a square](../img/index/square.png)\n" in deck
+    assert '{{ snippet("lists_with_formulas_and") }}' in deck
+    assert (report.formulas_translated, report.pictures_copied, report.shown_slides) == (2, 1, 2)
+
+
+def test_page_choosing_its_slides_when_it_runs_is_an_error(project):
+    done = run_cli(project.root, "import", str(DECKS / "chosen-by-url.html"))
+    assert done.returncode == 1
+    assert done.stderr.endswith(
+        "chosen-by-url.html:1: this page chooses the Markdown file of its slides when it runs (sourceUrl is "
+        "not a fixed file name): import that Markdown file itself (remarkdeck import slides.md)\n")
+    assert list(project.slides_dir.iterdir()) == []
+
+
 def test_seed_imported_whole_and_its_failures_on_keras_3(project):
     """The seed lecture: 21 code blocks, 17 of them Python; under pytest its snippets fail where Keras 3
     breaks them (Adam(lr=...)), where the pasted model.summary() tables no longer match, and where

@@ -59,7 +59,7 @@ def import_deck(project: Project, source: Path, name: str | None = None) -> Impo
 
     body, anchors = apply_edits(markdown, edits)
     head, settings_notes = front_matter(deck_source, slides, markdown)
-    report.deck_notes += settings_notes
+    report.deck_notes += deck_source.notes + settings_notes
     files.deck_text = head + body
     head_lines = head.count("\n")
     for slide, entry in zip(slides, report.slides):

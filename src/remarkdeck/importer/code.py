@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 import textwrap
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markdown_it import MarkdownIt
 
 from ..snippets import LANGUAGES
 from .edits import Edit
-from .lexer import Fence, RemarkSlide
+from .lexer import Fence, RemarkSlide, Token
 from .names import SESSION_START, session_source
 
 PYTHON = {"python", "py", "python3", "py3", "ipython", "ipython3", "pycon"}
@@ -184,6 +184,25 @@ def indented_blocks(source: str, slide: RemarkSlide, fences: list[Fence]) -> lis
         blocks.append(Fence(start=start, end=end, indent=indent, marker="", language="", code=code,
                             in_notes=slide.notes_start is not None and start >= slide.notes_start, depth=0))
     return blocks
+
+
+def prose_tokens(source: str, slide: RemarkSlide) -> list[Token]:
+    """The slide's text as Markdown reads it: its text tokens, and Remark's "code" tokens (lines
+    indented by four spaces, which Remark's lexer sets apart) with their real code blocks blanked,
+    since Markdown reads indented lines that continue a list item as text."""
+    blocks = None
+    tokens = []
+    for token in slide.tokens:
+        if token.type == "text":
+            tokens.append(token)
+        elif token.type == "code":
+            blocks = indented_blocks(source, slide, slide.fences(source)) if blocks is None else blocks
+            text = list(token.text)
+            for block in blocks:
+                for at in range(max(block.start - token.start, 0), min(block.end - token.start, len(text))):
+                    text[at] = text[at] if text[at] == "\n" else " "
+            tokens.append(replace(token, type="text", text="".join(text)))
+    return tokens
 
 
 def _unique(base: str, taken: set[str]) -> str:

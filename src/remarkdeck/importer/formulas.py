@@ -14,6 +14,7 @@ from typing import Callable
 
 from ..assets import Assets
 from ..katex import KaTeX
+from .code import prose_tokens
 from .edits import Edit
 from .lexer import RemarkSlide
 
@@ -103,9 +104,7 @@ def tex_of(markdown: str) -> str:
 def check_formulas(source: str, slides: list[RemarkSlide], katex: KatexChecker) -> tuple[list[FormulaResult], list[Edit]]:
     results, edits = [], []
     for slide in slides:
-        for token in slide.tokens:
-            if token.type != "text":
-                continue
+        for token in prose_tokens(source, slide):
             masked = _masked(token.text)
             for match in FORMULA.finditer(masked):
                 group = next(name for name in DELIMITERS if match.group(name) is not None)

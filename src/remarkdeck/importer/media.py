@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .code import prose_tokens
 from .edits import Edit
 from .lexer import RemarkSlide, Token
 
@@ -105,12 +106,12 @@ def _relative_name(url: str) -> str:
 def rewrite_media(source: str, slides: list[RemarkSlide], plan: MediaPlan) -> list[Edit]:
     """Edits that point every picture, video and sound of the deck at its imported file."""
     edits: list[Edit] = []
-    references = _image_references(slides)
+    references = _image_references(source, slides)
     for slide in slides:
+        for token in prose_tokens(source, slide):
+            edits += _rewrite_text(token, slide.index, plan)
         for token in slide.tokens:
-            if token.type == "text":
-                edits += _rewrite_text(token, slide.index, plan)
-            elif token.type == "macro" and token.obj and _looks_like_media(token.obj):
+            if token.type == "macro" and token.obj and _looks_like_media(token.obj):
                 at = token.start + token.text.rindex(token.obj)
                 edits.append(Edit(at, at + len(token.obj), plan.resolve(token.obj, slide.index)))
             elif token.type == "def" and token.name.lower() in references:
@@ -119,8 +120,8 @@ def rewrite_media(source: str, slides: list[RemarkSlide], plan: MediaPlan) -> li
     return edits
 
 
-def _image_references(slides: list[RemarkSlide]) -> set[str]:
-    return {ref.lower() for slide in slides for token in slide.tokens if token.type == "text"
+def _image_references(source: str, slides: list[RemarkSlide]) -> set[str]:
+    return {ref.lower() for slide in slides for token in prose_tokens(source, slide)
             for ref in IMAGE_REFERENCE.findall(token.text)}
 
 

@@ -1,6 +1,11 @@
 """The deck to import, read as the browser read it: a Remark Markdown file, or an HTML page with
 the deck in ``<textarea id="source">`` or loaded by ``remark.create({sourceUrl: ...})``; from the
-page also its ``<title>``, its ``remark.create`` options and the macros its scripts define."""
+page also its ``<title>``, its ``remark.create`` options and the macros its scripts define.
+
+The options are what the page's own scripts (inline, and local files it loads that are not
+libraries) pass to ``remark.create`` when run in embedded V8 with a stand-in browser (no DOM, an
+empty URL): ``var options = {...}; remark.create(options)``, options computed from the URL, or a
+call in ``js/app.js`` are read as the browser would have read them."""
 
 from __future__ import annotations
 
@@ -16,9 +21,63 @@ from py_mini_racer import MiniRacer
 
 from ..config import read_text
 from ..errors import DeckImportError, Location
+from ..katex import in_event_loop
 
 MACRO_START = re.compile(r"remark\.macros(?:\.([A-Za-z_$][\w$]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])\s*=")
 CREATE = re.compile(r"remark\.create\s*\(")
+# Scripts of the page that are libraries, not the page's own code: not run.
+LIBRARY = re.compile(r"(remark|katex|auto-render|mathjax|jquery|highlight|hljs|reveal|d3)[\w.-]*\.js$|\.min\.js$", re.I)
+SCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module", "text/x-mathjax-config")
+RUN_SECONDS = 5
+# A browser with no page around: any property of the DOM exists and does nothing, the URL is
+# empty; remark.create records its options.
+BROWSER = r"""
+var remarkdeckImport = {options: undefined, created: false, listeners: []};
+var anything = (function () {
+  var stub = new Proxy(function () {}, {
+    get: function (target, key) {
+      if (key === Symbol.toPrimitive) { return function () { return ""; }; }
+      if (key === "then" || key === "length") { return undefined; }
+      return stub;
+    },
+    set: function () { return true; },
+    apply: function () { return stub; },
+    construct: function () { return stub; },
+  });
+  return stub;
+})();
+var location = {href: "", search: "", hash: "", pathname: "", protocol: "file:", host: "", hostname: "",
+                origin: "null", toString: function () { return ""; }};
+var window = new Proxy(globalThis, {
+  get: function (target, key) { return key in target ? target[key] : anything; },
+  set: function (target, key, value) { target[key] = value; return true; },
+});
+var addEventListener = function (type, listener) {  // what runs once the page has loaded runs last
+  if (/load|DOMContentLoaded/.test(type) && typeof listener === "function") { remarkdeckImport.listeners.push(listener); }
+};
+var document = new Proxy({addEventListener: addEventListener, readyState: "loading"}, {
+  get: function (target, key) { return key in target ? target[key] : anything; },
+  set: function () { return true; },
+});
+var $ = function (ready) { addEventListener("load", ready); return anything; }, jQuery = $;
+var self = window, navigator = anything, history = anything, localStorage = anything, console = anything,
+    XMLHttpRequest = anything, fetch = anything, MathJax = anything, katex = anything,
+    renderMathInElement = anything, hljs = anything;
+var setTimeout = function () { return 0; }, setInterval = setTimeout, clearTimeout = setTimeout,
+    requestAnimationFrame = setTimeout;
+var remarkdeckLoaded = function () {
+  if (typeof onload === "function") { remarkdeckImport.listeners.push(onload); }
+  remarkdeckImport.listeners.forEach(function (listener) { if (!remarkdeckImport.created) { listener(); } });
+};
+var URLSearchParams = function () { this.get = function () { return null; }; this.has = function () { return false; }; };
+var remark = {macros: {}, create: function (options) {
+  remarkdeckImport.created = true;
+  remarkdeckImport.options = JSON.stringify(options === undefined ? {} : options, function (key, value) {
+    return typeof value === "function" ? "[function]" : value;
+  });
+  return anything;
+}};
+"""
 
 
 @dataclass
@@ -31,13 +90,15 @@ class DeckSource:
     options: dict = field(default_factory=dict)
     macros: dict[str, str] = field(default_factory=dict)  # name -> its JavaScript definition
     markdown_line: int = 1  # the line of the page where the Markdown starts
+    notes: list[str] = field(default_factory=list)  # what could not be read from the page
 
 
 class _PageReader(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=False)
-        self.title, self.textarea, self.scripts = "", None, []
-        self._in, self._buffer, self.textarea_line = None, [], 0
+        self.title, self.textarea = "", None
+        self.scripts: list[tuple[str, str, str]] = []  # (src, type, text) in page order
+        self._in, self._buffer, self.textarea_line, self._script = None, [], 0, ("", "")
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -46,6 +107,8 @@ class _PageReader(HTMLParser):
             self.set_cdata_mode("textarea")  # its content is text, as in the browser
         elif tag in ("title", "script") and self._in is None:
             self._in, self._buffer = tag, []
+            if tag == "script":
+                self._script = (attributes.get("src") or "", (attributes.get("type") or "").strip().lower())
 
     def handle_endtag(self, tag):
         if tag != self._in:
@@ -56,7 +119,7 @@ class _PageReader(HTMLParser):
         elif tag == "title":
             self.title = html.unescape(text).strip()
         else:
-            self.scripts.append(text)
+            self.scripts.append((*self._script, text))
         self._in = None
 
     def handle_data(self, data):
@@ -83,15 +146,24 @@ def _read_page(path: Path) -> DeckSource:
     reader = _PageReader()
     reader.feed(read_text(path))
     reader.close()
-    options = _create_options(path, reader.scripts)
-    macros = _macro_definitions(reader.scripts)
-    if reader.textarea is not None:
+    scripts = _page_scripts(path, reader.scripts)
+    options, problem = _create_options(scripts)
+    macros = _macro_definitions(scripts)
+    notes = [f"the options the page gives remark.create could not be read ({problem}): Remark's "
+             "defaults written to the front matter; edit them to match the page"] if problem else []
+    chosen_by_url = "sourceUrl" in options or any("sourceUrl" in script for script in scripts)
+    if reader.textarea is not None and (reader.textarea.strip() or not chosen_by_url):
         markdown = reader.textarea
         # the browser drops a newline right after <textarea>
         markdown = markdown[1:] if markdown.startswith("\n") else markdown
-        return DeckSource(path, path, markdown, path.parent, reader.title, options, macros, reader.textarea_line + 1)
+        return DeckSource(path, path, markdown, path.parent, reader.title, options, macros, reader.textarea_line + 1,
+                          notes)
     url = options.get("sourceUrl")
-    if not url:
+    if not isinstance(url, str) or not url:
+        if problem or chosen_by_url:
+            raise DeckImportError("this page chooses the Markdown file of its slides when it runs "
+                                  f"({problem or 'sourceUrl is not a fixed file name'}): import that Markdown "
+                                  "file itself (remarkdeck import slides.md)", Location(path, 1))
         raise DeckImportError("no Remark deck in this page: expected <textarea id=\"source\"> or "
                               "remark.create({sourceUrl: \"deck.md\"})", Location(path, 1))
     if urlsplit(url).scheme or urlsplit(url).netloc:
@@ -101,29 +173,54 @@ def _read_page(path: Path) -> DeckSource:
     if not markdown_path.is_file():
         raise DeckImportError(f"the page loads its slides from '{url}', which is not there "
                               f"(expected {markdown_path})", Location(path, 1))
-    return DeckSource(markdown_path, path, read_text(markdown_path), path.parent, reader.title, options, macros)
+    return DeckSource(markdown_path, path, read_text(markdown_path), path.parent, reader.title, options, macros,
+                      notes=notes)
 
 
-def _create_options(path: Path, scripts: list[str]) -> dict:
-    """The object given to ``remark.create``, evaluated as JavaScript (functions noted, not kept)."""
-    for script in scripts:
-        match = CREATE.search(script)
-        if match is None:
+def _page_scripts(page: Path, scripts: list[tuple[str, str, str]]) -> list[str]:
+    """The text of the page's own scripts, in order: inline ones, and local files it loads that are
+    not libraries (Remark, MathJax, KaTeX, ...)."""
+    texts = []
+    for src, kind, text in scripts:
+        if kind not in SCRIPT_TYPES:
             continue
-        argument = _balanced(script, match.end() - 1, "(", ")")
-        if not argument.strip():
-            return {}
-        context = MiniRacer()
-        try:
-            text = context.eval("JSON.stringify((" + argument + "), function (key, value) {"
-                                " return typeof value === 'function' ? '[function]' : value; })")
-        except Exception as error:  # the page's own script: any JavaScript error is the page's
-            raise DeckImportError(f"cannot read the options given to remark.create: {error}; simplify "
-                                  "them to a plain object", Location(path, 1)) from None
-        finally:
-            context.close()
-        return json.loads(text) if text else {}
-    return {}
+        if not src:
+            texts.append(text)
+            continue
+        parts = urlsplit(src)
+        local = page.parent / unquote(parts.path)
+        if parts.scheme or parts.netloc or LIBRARY.search(parts.path) or not local.is_file():
+            continue
+        texts.append(read_text(local))
+    return texts
+
+
+def _create_options(scripts: list[str]) -> tuple[dict, str]:
+    """The object the page's scripts give ``remark.create`` (functions noted, not kept), and what
+    went wrong if they could not be followed to it ("" if nothing did)."""
+    if not any(CREATE.search(script) for script in scripts):
+        return {}, ""
+    context = MiniRacer()
+    errors = []
+    try:
+        context.eval(BROWSER)
+        for script in scripts:
+            try:  # each script on its own, as the browser runs them: one that fails stops alone
+                context.eval(script, timeout_sec=None if in_event_loop() else RUN_SECONDS)
+            except Exception as error:  # the page's own code: any JavaScript error is the page's
+                errors.append(str(error).splitlines()[0])
+            if context.eval("remarkdeckImport.created"):
+                break
+        else:
+            try:
+                context.eval("remarkdeckLoaded()", timeout_sec=None if in_event_loop() else RUN_SECONDS)
+            except Exception as error:
+                errors.append(str(error).splitlines()[0])
+        if context.eval("remarkdeckImport.created"):
+            return json.loads(context.eval("remarkdeckImport.options") or "{}"), ""
+    finally:
+        context.close()
+    return {}, "; ".join(errors) or "remark.create was not called"
 
 
 def _macro_definitions(scripts: list[str]) -> dict[str, str]:
