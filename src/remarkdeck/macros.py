@@ -5,8 +5,8 @@ Uses are found by a port of Remark 0.14's lexer, which expands macros everywhere
 Definitions come from the package's ``templates/builtin-macros.js`` (``scale``), then the project's
 ``templates/macros.js`` (all decks) and ``templates/macros/<deck>.js`` (one deck), each holding
 ``remark.macros.NAME = function (...) { ... };``. The build runs them in V8 (mini-racer) as the page
-will, so a macro nothing defines, or a macro file that throws, is an error at its line instead of a
-blank page.
+will, in a stand-in browser (jsbrowser.py), so a macro nothing defines, or a macro file that throws,
+is an error at its line instead of a blank page.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import Location, ValidationError
+from .jsbrowser import STAND_IN_BROWSER
 from .project import PACKAGE_TEMPLATES, Project
 
 BUILTIN_FILE = PACKAGE_TEMPLATES / "builtin-macros.js"
@@ -142,7 +143,9 @@ class MacroRunner:
 
         self.context = MiniRacer()
         try:
-            self.context.eval("var remark = {macros: {}};")
+            self.context.eval(STAND_IN_BROWSER)  # a macro may use the page: its window, its DOM
+            # remark.convert gives the Markdown back: Remark reads a macro's output as Markdown anyway
+            self.context.eval("var remark = {macros: {}, convert: function (markdown) { return String(markdown); }};")
             for path in macro_files(project, deck):
                 self._run_file(path)
             self.names = json.loads(self.context.eval("JSON.stringify(Object.keys(remark.macros))"))

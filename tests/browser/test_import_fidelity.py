@@ -65,7 +65,7 @@ def plain_remark_page(folder: Path, sample: str) -> Path:
         "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
         f"<textarea id='source'>{html.escape(source.markdown)}</textarea>"
         f"<script src='{REMARK.as_uri()}'></script>"
-        f"<script>{''.join(source.macros.values())}\nvar slideshow = remark.create({json.dumps(options)});</script>"
+        f"<script>{''.join(dict.fromkeys(source.macros.values()))}\nvar slideshow = remark.create({json.dumps(options)});</script>"
         "</body></html>", encoding="utf-8")
     return page
 

@@ -179,8 +179,9 @@ def test_page_without_a_deck_is_an_error(project, tmp_path):
 
 def test_page_whose_own_scripts_set_up_the_deck(project):
     """Options computed by the page's script file before remark.create, which it calls once the
-    page has loaded; the slides loaded from sourceUrl (the textarea is empty); formulas and a
-    picture in nested list items, which Markdown reads as text although they are indented."""
+    page has loaded; the slides loaded from sourceUrl (the textarea is empty); macros from another
+    script file, with the helper they use; formulas and a picture in nested list items, which
+    Markdown reads as text although they are indented."""
     report = import_deck(project, DECKS / "scripted" / "index.html")
     deck = (project.slides_dir / "index.md").read_text()
     assert deck.startswith('+++\ntitle = "A deck its scripts set up"\nratio = "16:9"\nhighlight_style = "monokai"\n')
@@ -188,6 +189,9 @@ def test_page_whose_own_scripts_set_up_the_deck(project):
     assert "    - a picture in a nested item: ![a square](../img/index/square.png)\n" in deck
     assert '{{ snippet("lists_with_formulas_and") }}' in deck
     assert (report.formulas_translated, report.pictures_copied, report.shown_slides) == (2, 1, 2)
+    # the script of the macros, whole: the macro uses the helper defined beside it
+    macros = (project.templates_dir / "macros" / "index.js").read_text()
+    assert (DECKS / "scripted" / "js" / "macros.js").read_text() in macros
 
 
 def test_page_choosing_its_slides_when_it_runs_is_an_error(project):

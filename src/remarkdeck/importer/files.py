@@ -129,4 +129,5 @@ def _write_staging(staging: Path, files: DeckFiles) -> None:
         shutil.copyfile(original, staging / target)
     if files.macros:
         header = "// Remark macros of this deck, copied from the page it was imported from\n"
-        write(f"templates/macros/{files.deck}.js", header + "\n".join(files.macros.values()) + "\n")
+        code = dict.fromkeys(files.macros.values())  # macros of one script share its code: once
+        write(f"templates/macros/{files.deck}.js", header + "\n".join(code) + "\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import textwrap
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +22,7 @@ from py_mini_racer import MiniRacer
 
 from ..config import read_text
 from ..errors import DeckImportError, Location
+from ..jsbrowser import STAND_IN_BROWSER
 from ..katex import in_event_loop
 
 MACRO_START = re.compile(r"remark\.macros(?:\.([A-Za-z_$][\w$]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])\s*=")
@@ -29,47 +31,9 @@ CREATE = re.compile(r"remark\.create\s*\(")
 LIBRARY = re.compile(r"(remark|katex|auto-render|mathjax|jquery|highlight|hljs|reveal|d3)[\w.-]*\.js$|\.min\.js$", re.I)
 SCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module", "text/x-mathjax-config")
 RUN_SECONDS = 5
-# A browser with no page around: any property of the DOM exists and does nothing, the URL is
-# empty; remark.create records its options.
-BROWSER = r"""
-var remarkdeckImport = {options: undefined, created: false, listeners: []};
-var anything = (function () {
-  var stub = new Proxy(function () {}, {
-    get: function (target, key) {
-      if (key === Symbol.toPrimitive) { return function () { return ""; }; }
-      if (key === "then" || key === "length") { return undefined; }
-      return stub;
-    },
-    set: function () { return true; },
-    apply: function () { return stub; },
-    construct: function () { return stub; },
-  });
-  return stub;
-})();
-var location = {href: "", search: "", hash: "", pathname: "", protocol: "file:", host: "", hostname: "",
-                origin: "null", toString: function () { return ""; }};
-var window = new Proxy(globalThis, {
-  get: function (target, key) { return key in target ? target[key] : anything; },
-  set: function (target, key, value) { target[key] = value; return true; },
-});
-var addEventListener = function (type, listener) {  // what runs once the page has loaded runs last
-  if (/load|DOMContentLoaded/.test(type) && typeof listener === "function") { remarkdeckImport.listeners.push(listener); }
-};
-var document = new Proxy({addEventListener: addEventListener, readyState: "loading"}, {
-  get: function (target, key) { return key in target ? target[key] : anything; },
-  set: function () { return true; },
-});
-var $ = function (ready) { addEventListener("load", ready); return anything; }, jQuery = $;
-var self = window, navigator = anything, history = anything, localStorage = anything, console = anything,
-    XMLHttpRequest = anything, fetch = anything, MathJax = anything, katex = anything,
-    renderMathInElement = anything, hljs = anything;
-var setTimeout = function () { return 0; }, setInterval = setTimeout, clearTimeout = setTimeout,
-    requestAnimationFrame = setTimeout;
-var remarkdeckLoaded = function () {
-  if (typeof onload === "function") { remarkdeckImport.listeners.push(onload); }
-  remarkdeckImport.listeners.forEach(function (listener) { if (!remarkdeckImport.created) { listener(); } });
-};
-var URLSearchParams = function () { this.get = function () { return null; }; this.has = function () { return false; }; };
+# remark.create records the options the page's scripts give it (run in the stand-in browser).
+REMARK = r"""
+var remarkdeckImport = {options: undefined, created: false};
 var remark = {macros: {}, create: function (options) {
   remarkdeckImport.created = true;
   remarkdeckImport.options = JSON.stringify(options === undefined ? {} : options, function (key, value) {
@@ -203,7 +167,8 @@ def _create_options(scripts: list[str]) -> tuple[dict, str]:
     context = MiniRacer()
     errors = []
     try:
-        context.eval(BROWSER)
+        context.eval(STAND_IN_BROWSER)
+        context.eval(REMARK)
         for script in scripts:
             try:  # each script on its own, as the browser runs them: one that fails stops alone
                 context.eval(script, timeout_sec=None if in_event_loop() else RUN_SECONDS)
@@ -213,7 +178,8 @@ def _create_options(scripts: list[str]) -> tuple[dict, str]:
                 break
         else:
             try:
-                context.eval("remarkdeckLoaded()", timeout_sec=None if in_event_loop() else RUN_SECONDS)
+                context.eval("remarkdeckLoaded(function () { return remarkdeckImport.created; })",
+                             timeout_sec=None if in_event_loop() else RUN_SECONDS)
             except Exception as error:
                 errors.append(str(error).splitlines()[0])
         if context.eval("remarkdeckImport.created"):
@@ -224,8 +190,15 @@ def _create_options(scripts: list[str]) -> tuple[dict, str]:
 
 
 def _macro_definitions(scripts: list[str]) -> dict[str, str]:
+    """Each macro's name and the code that defines it: the whole script that assigns it, since its
+    macros may use the functions and values defined beside them, unless that script also starts the
+    slideshow; then the assignment alone. Macros of one script share its code (the same string)."""
     macros = {}
     for script in scripts:
+        if not CREATE.search(script):
+            whole = textwrap.dedent(script).strip("\n") + "\n"
+            macros.update((match.group(1) or match.group(2), whole) for match in MACRO_START.finditer(script))
+            continue
         for match in MACRO_START.finditer(script):
             brace = script.find("{", match.end())
             if brace < 0:
