@@ -180,11 +180,14 @@ def test_page_without_a_deck_is_an_error(project, tmp_path):
 def test_page_whose_own_scripts_set_up_the_deck(project):
     """Options computed by the page's script file before remark.create, which it calls once the
     page has loaded; the slides loaded from sourceUrl (the textarea is empty); macros from another
-    script file, with the helper they use; formulas and a picture in nested list items, which
-    Markdown reads as text although they are indented."""
+    script file, with the helper they use; TeX macros from its MathJax configuration; formulas and
+    a picture in nested list items, which Markdown reads as text although they are indented."""
     report = import_deck(project, DECKS / "scripted" / "index.html")
     deck = (project.slides_dir / "index.md").read_text()
     assert deck.startswith('+++\ntitle = "A deck its scripts set up"\nratio = "16:9"\nhighlight_style = "monokai"\n')
+    # the TeX macros of the page's MathJax configuration, for the build's KaTeX
+    assert '\n[math.macros]\n"\\\\RR" = "\\\\mathbb{R}"\n"\\\\norm" = "\\\\left\\\\lVert #1 \\\\right\\\\rVert"\n+++\n' in deck
+    assert "norms with the page's macros: $\\norm{x} \\in \\RR$\n" in deck
     assert "    - the empty set $\\{ \\}$, and $\\{a, b\\}$\n" in deck
     assert "    - a picture in a nested item: ![a square](../img/index/square.png)\n" in deck
     assert '{{ snippet("lists_with_formulas_and") }}' in deck

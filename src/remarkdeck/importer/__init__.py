@@ -18,7 +18,7 @@ from ..project import Project
 from .code import SnippetFile, finish_headers, plan_snippets, slugify
 from .edits import Edit, apply_edits, moved_offset
 from .files import DeckFiles, front_matter, refuse_existing, write_deck_files
-from .formulas import KatexChecker, check_formulas, tex_of
+from .formulas import KatexChecker, check_formulas, katex_macros, tex_of
 from .lexer import RemarkSlide, clean_input, line_of, parse
 from .media import MediaPlan, rewrite_media
 from .mojibake import repair_text
@@ -49,7 +49,9 @@ def import_deck(project: Project, source: Path, name: str | None = None) -> Impo
     plan = MediaPlan(deck, deck_source.base)
     edits += rewrite_media(markdown, slides, plan)
     _note_media(plan, report, files)
-    edits += _formulas(project, markdown, slides, report)
+    math_macros, macro_notes = katex_macros(deck_source.math_macros)
+    report.deck_notes += macro_notes
+    edits += _formulas(project, markdown, slides, report, math_macros)
     repairs, repair_edits = repair_deck(markdown, slides)
     edits += repair_edits
     for repair in repairs:
@@ -58,7 +60,7 @@ def import_deck(project: Project, source: Path, name: str | None = None) -> Impo
     _note_macros(deck, deck_source, slides, report, files)
 
     body, anchors = apply_edits(markdown, edits)
-    head, settings_notes = front_matter(deck_source, slides, markdown)
+    head, settings_notes = front_matter(deck_source, slides, markdown, math_macros)
     report.deck_notes += deck_source.notes + settings_notes
     files.deck_text = head + body
     head_lines = head.count("\n")
@@ -132,8 +134,9 @@ def _note_media(plan: MediaPlan, report: ImportReport, files: DeckFiles) -> None
     report.pictures_replaced = len(plan.placeholders)
 
 
-def _formulas(project: Project, markdown: str, slides: list[RemarkSlide], report: ImportReport) -> list[Edit]:
-    katex = KatexChecker(Assets.locate(project))
+def _formulas(project: Project, markdown: str, slides: list[RemarkSlide], report: ImportReport,
+              macros: dict[str, str]) -> list[Edit]:
+    katex = KatexChecker(Assets.locate(project), macros)
     try:
         results, edits = check_formulas(markdown, slides, katex)
     finally:

@@ -59,9 +59,11 @@ def refuse_existing(project: Project, deck: str) -> None:
             f"--name, or remove those files first; nothing was written", Location(existing[0]))
 
 
-def front_matter(source: DeckSource, slides: list[RemarkSlide], markdown: str) -> tuple[str, list[str]]:
+def front_matter(source: DeckSource, slides: list[RemarkSlide], markdown: str,
+                 math_macros: dict[str, str]) -> tuple[str, list[str]]:
     """The deck's settings as front matter: the page's title and remark.create options (Remark's
-    defaults for a Markdown file read alone), and notes on what could not be kept."""
+    defaults for a Markdown file read alone), the TeX macros of its formulas, and notes on what
+    could not be kept."""
     notes: list[str] = []
     options = dict(REMARK_DEFAULTS)
     if source.page is None:
@@ -82,6 +84,10 @@ def front_matter(source: DeckSource, slides: list[RemarkSlide], markdown: str) -
         notes.append("the page numbered slides with a function, which is not kept: default numbering used")
     values["count_incremental_slides"] = options["countIncrementalSlides"] is not False
     lines = [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()]
+    if math_macros:
+        notes.append(f"TeX macros of the page ({', '.join(math_macros)}) written to the front matter's [math] macros")
+        lines += ["", "[math.macros]"]
+        lines += [f"{json.dumps(name)} = {json.dumps(definition, ensure_ascii=False)}" for name, definition in math_macros.items()]
     return "+++\n" + "\n".join(lines) + "\n+++\n", notes
 
 

@@ -36,6 +36,7 @@ DELIMITERS = {
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*{}\[\]()#+\-.!_>])")  # marked's escape rule
 INLINE_CODE = re.compile(r"`[^`]+?`")
 COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+MACRO_NAME = re.compile(r"\\([A-Za-z@]+|[^A-Za-z@\s])")  # as [math] macros takes them
 ACCENTS = "vec|hat|bar|tilde|dot|ddot|mathbf|mathrm|mathcal|mathbb|boldsymbol|bm|overline|widehat|widetilde"
 
 
@@ -83,14 +84,31 @@ class FormulaResult:
     error: str  # KaTeX's error on the final formula, "" if accepted
 
 
-class KatexChecker:
-    """KaTeX's own verdict on a formula, from the build's KaTeX (no cache: each is asked once)."""
+def katex_macros(page_macros: dict[str, list]) -> tuple[dict[str, str], list[str]]:
+    """The page's TeX macros (MathJax's ``[definition, arguments, default]`` or KaTeX's definition)
+    as the deck's ``[math] macros``, and notes on those KaTeX cannot take."""
+    macros, notes = {}, []
+    for name, (definition, *arity) in page_macros.items():
+        if len(arity) > 1:
+            notes.append(f"TeX macro {name} has an optional argument, which KaTeX macros do not have: "
+                         "not kept; define it in the front matter's [math] macros")
+        elif not isinstance(definition, str) or not MACRO_NAME.fullmatch(name):
+            notes.append(f"TeX macro {name} of the page is not a name and a definition: not kept")
+        else:
+            macros[name] = definition
+    return macros, notes
 
-    def __init__(self, assets: Assets):
+
+class KatexChecker:
+    """KaTeX's own verdict on a formula, from the build's KaTeX (no cache: each is asked once),
+    with the deck's macros."""
+
+    def __init__(self, assets: Assets, macros: dict[str, str]):
         self._katex = KaTeX.for_project(assets, cache_dir=Path("."))  # render() neither reads nor writes it
+        self._macros = macros
 
     def error(self, tex: str, display: bool) -> str:
-        return self._katex.render([(tex, display)], {})[0].error
+        return self._katex.render([(tex, display)], self._macros)[0].error
 
     def close(self) -> None:
         self._katex.close()

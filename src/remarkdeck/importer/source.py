@@ -31,16 +31,36 @@ CREATE = re.compile(r"remark\.create\s*\(")
 LIBRARY = re.compile(r"(remark|katex|auto-render|mathjax|jquery|highlight|hljs|reveal|d3)[\w.-]*\.js$|\.min\.js$", re.I)
 SCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module", "text/x-mathjax-config")
 RUN_SECONDS = 5
-# remark.create records the options the page's scripts give it (run in the stand-in browser).
-REMARK = r"""
-var remarkdeckImport = {options: undefined, created: false};
-var remark = {macros: {}, create: function (options) {
-  remarkdeckImport.created = true;
-  remarkdeckImport.options = JSON.stringify(options === undefined ? {} : options, function (key, value) {
-    return typeof value === "function" ? "[function]" : value;
+# What the page's scripts set up, recorded as they run in the stand-in browser: the options they give
+# remark.create (whose callback runs then, as in Remark), and the TeX macros they give MathJax 2
+# (MathJax.Hub.Config), MathJax 3 (window.MathJax) or KaTeX (renderMathInElement).
+PAGE = r"""
+var remarkdeckPage = {options: undefined, created: false, macros: {}};
+var remarkdeckTakeMacros = function (macros, bare) {  // MathJax names its macros without the backslash
+  Object.keys(macros || {}).forEach(function (name) {
+    var value = macros[name];
+    remarkdeckPage.macros[bare ? "\\" + name : name] = Array.isArray(value) ? value : [value];
   });
+};
+var remark = {macros: {}, create: function (options, callback) {
+  if (!remarkdeckPage.created) {
+    remarkdeckPage.created = true;
+    remarkdeckPage.options = JSON.stringify(options === undefined ? {} : options, function (key, value) {
+      return typeof value === "function" ? "[function]" : value;
+    });
+    if (typeof callback === "function") { callback(); }
+  }
   return anything;
 }};
+var MathJax = new Proxy({Hub: new Proxy({Config: function (config) {
+  if (config && config.TeX) { remarkdeckTakeMacros(config.TeX.Macros, true); }
+}}, {get: function (target, key) { return key in target ? target[key] : anything; }})},
+  {get: function (target, key) { return key in target ? target[key] : anything; }});
+var renderMathInElement = function (element, options) { remarkdeckTakeMacros(options && options.macros, false); };
+var remarkdeckPageMacros = function () {
+  if (MathJax && MathJax.tex && typeof MathJax.tex === "object") { remarkdeckTakeMacros(MathJax.tex.macros, true); }
+  return JSON.stringify(remarkdeckPage.macros);
+};
 """
 
 
@@ -55,6 +75,7 @@ class DeckSource:
     macros: dict[str, str] = field(default_factory=dict)  # name -> its JavaScript definition
     markdown_line: int = 1  # the line of the page where the Markdown starts
     notes: list[str] = field(default_factory=list)  # what could not be read from the page
+    math_macros: dict[str, list] = field(default_factory=dict)  # the page's TeX macros: name -> [definition, ...]
 
 
 class _PageReader(HTMLParser):
@@ -111,7 +132,8 @@ def _read_page(path: Path) -> DeckSource:
     reader.feed(read_text(path))
     reader.close()
     scripts = _page_scripts(path, reader.scripts)
-    options, problem = _create_options(scripts)
+    run = _run_page(scripts)
+    options, problem = run.options, run.problem
     macros = _macro_definitions(scripts)
     notes = [f"the options the page gives remark.create could not be read ({problem}): Remark's "
              "defaults written to the front matter; edit them to match the page"] if problem else []
@@ -121,7 +143,7 @@ def _read_page(path: Path) -> DeckSource:
         # the browser drops a newline right after <textarea>
         markdown = markdown[1:] if markdown.startswith("\n") else markdown
         return DeckSource(path, path, markdown, path.parent, reader.title, options, macros, reader.textarea_line + 1,
-                          notes)
+                          notes, run.math_macros)
     url = options.get("sourceUrl")
     if not isinstance(url, str) or not url:
         if problem or chosen_by_url:
@@ -138,7 +160,7 @@ def _read_page(path: Path) -> DeckSource:
         raise DeckImportError(f"the page loads its slides from '{url}', which is not there "
                               f"(expected {markdown_path})", Location(path, 1))
     return DeckSource(markdown_path, path, read_text(markdown_path), path.parent, reader.title, options, macros,
-                      notes=notes)
+                      notes=notes, math_macros=run.math_macros)
 
 
 def _page_scripts(page: Path, scripts: list[tuple[str, str, str]]) -> list[str]:
@@ -159,34 +181,35 @@ def _page_scripts(page: Path, scripts: list[tuple[str, str, str]]) -> list[str]:
     return texts
 
 
-def _create_options(scripts: list[str]) -> tuple[dict, str]:
-    """The object the page's scripts give ``remark.create`` (functions noted, not kept), and what
-    went wrong if they could not be followed to it ("" if nothing did)."""
-    if not any(CREATE.search(script) for script in scripts):
-        return {}, ""
+@dataclass
+class PageRun:
+    options: dict  # given to remark.create (functions noted as "[function]")
+    problem: str  # why remark.create could not be followed to, "" if it was (or never called)
+    math_macros: dict[str, list]  # TeX macro -> [definition, number of arguments?, default?]
+
+
+def _run_page(scripts: list[str]) -> PageRun:
+    """What the page's scripts set up, run one by one as the browser runs them, then their load
+    handlers: a script that fails stops alone."""
     context = MiniRacer()
     errors = []
+    timeout = None if in_event_loop() else RUN_SECONDS
     try:
         context.eval(STAND_IN_BROWSER)
-        context.eval(REMARK)
-        for script in scripts:
-            try:  # each script on its own, as the browser runs them: one that fails stops alone
-                context.eval(script, timeout_sec=None if in_event_loop() else RUN_SECONDS)
+        context.eval(PAGE)
+        for script in scripts + ["remarkdeckLoaded(function () { return false; })"]:
+            try:
+                context.eval(script, timeout_sec=timeout)
             except Exception as error:  # the page's own code: any JavaScript error is the page's
                 errors.append(str(error).splitlines()[0])
-            if context.eval("remarkdeckImport.created"):
-                break
-        else:
-            try:
-                context.eval("remarkdeckLoaded(function () { return remarkdeckImport.created; })",
-                             timeout_sec=None if in_event_loop() else RUN_SECONDS)
-            except Exception as error:
-                errors.append(str(error).splitlines()[0])
-        if context.eval("remarkdeckImport.created"):
-            return json.loads(context.eval("remarkdeckImport.options") or "{}"), ""
+        created = context.eval("remarkdeckPage.created")
+        options = json.loads(context.eval("remarkdeckPage.options") or "{}") if created else {}
+        macros = json.loads(context.eval("remarkdeckPageMacros()"))
     finally:
         context.close()
-    return {}, "; ".join(errors) or "remark.create was not called"
+    calls_create = any(CREATE.search(script) for script in scripts)
+    problem = "" if created or not calls_create else "; ".join(errors) or "remark.create was not called"
+    return PageRun(options, problem, macros)
 
 
 def _macro_definitions(scripts: list[str]) -> dict[str, str]:
