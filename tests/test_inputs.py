@@ -43,6 +43,16 @@ def test_unknown_slide_property_is_a_warning(sample_project, cli):
             "not know, and does not show it") in result.stderr
 
 
+def test_the_properties_remark_acts_on_are_no_warning(sample_project, cli):
+    """Remark 0.14 colours a slide's background and changes its highlight style by property."""
+    root = sample_project("basic")
+    edit(root / "slides" / "basic.md", "count: false\n",
+         "count: false\nbackground-color: #f5f5f5\nhighlight-style: monokai\n")
+    result = cli(root, "build")
+    assert result.code == 0
+    assert "warning" not in result.stderr
+
+
 def test_oversized_image_is_a_warning(sample_project, cli):
     root = sample_project("basic")
     big = root / "img" / "square.svg"

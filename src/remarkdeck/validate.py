@@ -37,8 +37,8 @@ MAX_MEDIA_BYTES = 50 * 10**6  # videos and sounds: the single file carries them 
 VIDEO = (".mp4", ".webm", ".ogv", ".mov", ".m4v")
 AUDIO = (".wav", ".mp3", ".ogg", ".oga", ".m4a", ".flac", ".opus")
 # Slide properties Remark 0.14 acts on; other "key: value" lines at a slide's top are swallowed too.
-REMARK_PROPERTIES = ("name", "class", "background-image", "background-position", "background-repeat",
-                     "background-size", "count", "exclude", "layout", "template", "seq")
+REMARK_PROPERTIES = ("name", "class", "background-image", "background-color", "background-position",
+                     "background-size", "highlight-style", "count", "exclude", "layout", "template")
 
 _markdown = MarkdownIt("commonmark").enable("table")
 

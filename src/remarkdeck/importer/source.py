@@ -28,7 +28,7 @@ from ..katex import in_event_loop
 MACRO_START = re.compile(r"remark\.macros(?:\.([A-Za-z_$][\w$]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])\s*=")
 CREATE = re.compile(r"remark\.create\s*\(")
 # Scripts of the page that are libraries, not the page's own code: not run.
-LIBRARY = re.compile(r"(remark|katex|auto-render|mathjax|jquery|highlight|hljs|reveal|d3)[\w.-]*\.js$|\.min\.js$", re.I)
+LIBRARY = re.compile(r"(^|/)(remark|katex|auto-render|mathjax|jquery|highlight|hljs|reveal|d3)[\w.-]*\.js$|\.min\.js$", re.I)
 SCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module", "text/x-mathjax-config")
 RUN_SECONDS = 5
 # What the page's scripts set up, recorded as they run in the stand-in browser: the options they give
@@ -131,12 +131,15 @@ def _read_page(path: Path) -> DeckSource:
     reader = _PageReader()
     reader.feed(read_text(path))
     reader.close()
-    scripts = _page_scripts(path, reader.scripts)
+    scripts, missing = _page_scripts(path, reader.scripts)
     run = _run_page(scripts)
     options, problem = run.options, run.problem
     macros = _macro_definitions(scripts)
-    notes = [f"the options the page gives remark.create could not be read ({problem}): Remark's "
-             "defaults written to the front matter; edit them to match the page"] if problem else []
+    notes = [f"the page loads the script {src}, which is not there: what it sets up (options, macros, TeX "
+             "macros) is not read" for src in missing]
+    if problem:
+        notes.append(f"the options the page gives remark.create could not be read ({problem}): Remark's "
+                     "defaults written to the front matter; edit them to match the page")
     chosen_by_url = "sourceUrl" in options or any("sourceUrl" in script for script in scripts)
     if reader.textarea is not None and (reader.textarea.strip() or not chosen_by_url):
         markdown = reader.textarea
@@ -163,10 +166,10 @@ def _read_page(path: Path) -> DeckSource:
                       notes=notes, math_macros=run.math_macros)
 
 
-def _page_scripts(page: Path, scripts: list[tuple[str, str, str]]) -> list[str]:
+def _page_scripts(page: Path, scripts: list[tuple[str, str, str]]) -> tuple[list[str], list[str]]:
     """The text of the page's own scripts, in order: inline ones, and local files it loads that are
-    not libraries (Remark, MathJax, KaTeX, ...)."""
-    texts = []
+    not libraries (Remark, MathJax, KaTeX, ...); and the local files it loads that are not there."""
+    texts, missing = [], []
     for src, kind, text in scripts:
         if kind not in SCRIPT_TYPES:
             continue
@@ -175,10 +178,13 @@ def _page_scripts(page: Path, scripts: list[tuple[str, str, str]]) -> list[str]:
             continue
         parts = urlsplit(src)
         local = page.parent / unquote(parts.path)
-        if parts.scheme or parts.netloc or LIBRARY.search(parts.path) or not local.is_file():
+        if parts.scheme or parts.netloc or LIBRARY.search(parts.path):
             continue
-        texts.append(read_text(local))
-    return texts
+        if local.is_file():
+            texts.append(read_text(local))
+        else:
+            missing.append(src)
+    return texts, missing
 
 
 @dataclass
