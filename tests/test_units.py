@@ -11,7 +11,7 @@ import pytest
 from remarkdeck.config import HIGHLIGHT_STYLES, parse_config, split_front_matter
 from remarkdeck.errors import ConfigError, SnippetError
 from remarkdeck.font_subset import faces_for_text, katex_faces_for_formulas
-from remarkdeck.remark_styles import remark_stylesheet
+from remarkdeck.remark_styles import highlight_styles, remark_stylesheet
 from remarkdeck.render import map_lines
 from remarkdeck.slides import number_at, slide_numbers, split_slides, visible_slides
 from remarkdeck.snippets import load_snippet
@@ -181,15 +181,23 @@ def test_only_the_katex_families_the_formulas_use_are_kept():
 def test_remarks_stylesheet_for_every_highlight_style_it_offers():
     """Read from the locked remark.min.js: Remark's layout rules, then the one theme asked for."""
     script = Path(__file__).parents[1] / "node_modules" / "remark-slide" / "out" / "remark.min.js"
-    layout = remark_stylesheet(script, None)
+    layout = remark_stylesheet(script, [])
     assert layout.startswith("html.remark-container") and "@page{margin:0}" in layout and ".hljs" not in layout
     for style in HIGHLIGHT_STYLES:
-        css = remark_stylesheet(script, style)
+        css = remark_stylesheet(script, [style])
         assert css.startswith(layout)
         assert [name for name in HIGHLIGHT_STYLES if f".hljs-{name} " in css] == [style]
+
+
+def test_a_slides_own_highlight_style_comes_with_the_deck_one():
+    markdown = "# One\n\n---\nhighlight-style: monokai\n# Two\n\n---\nhighlight-style: zenburn\n# Three\n"
+    assert highlight_styles("github", markdown) == ["github", "monokai", "zenburn"]
+    script = Path(__file__).parents[1] / "node_modules" / "remark-slide" / "out" / "remark.min.js"
+    css = remark_stylesheet(script, highlight_styles("github", markdown))
+    assert [name for name in HIGHLIGHT_STYLES if f".hljs-{name} " in css] == ["github", "monokai", "zenburn"]
 
 
 def test_a_remark_laid_out_otherwise_styles_the_page_itself(tmp_path):
     script = tmp_path / "remark.min.js"
     script.write_text('!function(){var remark={documentStyles:"html{}"};window.remark=remark}();')
-    assert remark_stylesheet(script, "github") is None
+    assert remark_stylesheet(script, ["github"]) is None

@@ -16,7 +16,7 @@ from .config import DeckConfig, load_deck_source
 from .errors import BuildError, Location
 from .macros import macros_script
 from .project import Project
-from .remark_styles import remark_stylesheet
+from .remark_styles import highlight_styles, remark_stylesheet
 from .render import RenderedDeck, template_environment
 
 SLIDE_HEIGHT = 681  # Remark's reference slide height in pixels, whatever the ratio
@@ -69,7 +69,8 @@ def write_deck(project: Project, deck: RenderedDeck, assets: Assets, figures: di
     variables = {"config": deck.config, "deck": deck.name, "slide_width": width, "slide_height": height}
     target.mkdir(parents=True)
     shell = env.get_template("deck.html")
-    remark_styles = remark_stylesheet(assets.path(*REMARK_SCRIPT), deck.config.highlight_style)
+    styles = highlight_styles(deck.config.highlight_style, deck.markdown)
+    remark_styles = remark_stylesheet(assets.path(*REMARK_SCRIPT), styles)
     page = shell.render(remark_options=script_json(remark_options(deck)), formulas=script_json(deck.formulas),
                         remark_styles=Markup(remark_styles) if remark_styles else None, **variables)
     if deck.formulas and FORMULAS_ELEMENT + str(script_json(deck.formulas)) not in page:

@@ -4,8 +4,9 @@ On ``remark.create()``, Remark styles the document unless a ``<style title="rema
 there: it makes one from its layout rules, then appends each of its 76 highlight.js themes to the
 element's text, one by one, so the browser parses a growing stylesheet 76 times (about 0.15 s of
 the lecture's 0.9 s page load, and more on a slower machine). The build writes that element
-itself, with the layout rules and the one theme the deck uses, read from the same
-``remark.min.js``: the page looks the same, and Remark finds it styled.
+itself, with the layout rules and the themes the deck uses (its own, and any a slide asks for
+with ``highlight-style:``), read from the same ``remark.min.js``: the page looks the same, and
+Remark finds it styled.
 """
 
 from __future__ import annotations
@@ -18,18 +19,24 @@ from pathlib import Path
 _STRING = r'"(?:[^"\\\n]|\\.)*"'
 STRING = re.compile(_STRING)
 LAYOUT, THEMES = "documentStyles:", "exports={styles:{"  # in the bundle's `resources` and `highlighter`
+SLIDE_STYLE = re.compile(r"^highlight-style:[ \t]*(\S+)[ \t]*$", re.M)  # a slide's own, as a property
 THEME = re.compile(r"\s*([A-Za-z_$][\w$]*|" + _STRING + r"):(" + _STRING + r")\s*([,}])")
 
 
-def remark_stylesheet(script: Path, highlight_style: str | None) -> str | None:
-    """The text of the ``<style title="remark">`` Remark would make for ``highlight_style``, or
-    None when ``script`` is not laid out as the Remark it was written for (the page then lets
-    Remark style itself, as it always could)."""
+def remark_stylesheet(script: Path, highlight_styles: list[str]) -> str | None:
+    """The text of the ``<style title="remark">`` Remark would make for slides in
+    ``highlight_styles``, or None when ``script`` is not laid out as the Remark it was written for
+    (the page then lets Remark style itself, as it always could)."""
     parts = _read(script.resolve(), script.stat().st_mtime_ns)
     if parts is None:
         return None
     layout, themes = parts
-    return layout + themes.get(highlight_style or "", "")
+    return layout + "".join(themes[name] for name in dict.fromkeys(highlight_styles) if name in themes)
+
+
+def highlight_styles(default: str, markdown: str) -> list[str]:
+    """The deck's highlight style, then those its slides ask for (``highlight-style: NAME``)."""
+    return [default, *SLIDE_STYLE.findall(markdown)]
 
 
 @functools.lru_cache(maxsize=4)
