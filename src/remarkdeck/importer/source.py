@@ -5,7 +5,8 @@ page also its ``<title>``, its ``remark.create`` options and the macros its scri
 The options are what the page's own scripts (inline, and local files it loads that are not
 libraries) pass to ``remark.create`` when run in embedded V8 with a stand-in browser (no DOM, an
 empty URL): ``var options = {...}; remark.create(options)``, options computed from the URL, or a
-call in ``js/app.js`` are read as the browser would have read them."""
+call in ``js/app.js`` are read as the browser would have read them. So are the TeX macros those
+scripts give MathJax or KaTeX."""
 
 from __future__ import annotations
 
