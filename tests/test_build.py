@@ -65,6 +65,17 @@ def test_snippet_code_and_output_are_on_the_slide(built_basic):
     assert "x = 2" not in page
 
 
+def test_a_decks_own_css_comes_after_the_theme(sample_project, cli):
+    root = sample_project("basic")
+    (root / "templates" / "styles").mkdir(parents=True)
+    (root / "templates" / "styles" / "basic.css").write_text(".inverse { background: #272822; }\n")
+    result = cli(root, "build")
+    assert result.code == 0, result.stderr
+    theme = (root / "build" / "basic" / "theme.css").read_text()
+    assert theme.index(".remark-slide-content {") < theme.index(
+        "/* templates/styles/basic.css */\n.inverse { background: #272822; }\n")
+
+
 def test_index_lists_the_deck_with_its_metadata(built_basic):
     index = (built_basic / "build" / "index.html").read_text()
     assert '<a class="deck-title" href="basic/index.html">A sample deck</a>' in index

@@ -78,12 +78,22 @@ def write_deck(project: Project, deck: RenderedDeck, assets: Assets, figures: di
                          f"{FORMULAS_ELEMENT}{{{{ formulas }}}}</script> before the script that calls "
                          "remark.create(), as in remarkdeck's own deck.html", Location(Path(shell.filename)))
     (target / "index.html").write_text(page, encoding="utf-8")
-    (target / "theme.css").write_text(env.get_template("theme.css").render(**variables), encoding="utf-8")
+    (target / "theme.css").write_text(theme_css(project, deck.name, env.get_template("theme.css").render(**variables)),
+                                      encoding="utf-8")
     (target / "macros.js").write_text(macros_script(project, deck.name), encoding="utf-8")
     assets.copy_into(target / "vendor", deck.markdown, deck.formulas)
     for url, source in figures.items():
         (target / url).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target / url)
+
+
+def theme_css(project: Project, deck: str, theme: str) -> str:
+    """The deck's stylesheet: the project's theme, then the deck's own CSS, if it has some
+    (``templates/styles/<deck>.css``, as ``remarkdeck import`` writes it from the original page)."""
+    own = project.templates_dir / "styles" / f"{deck}.css"
+    if not own.is_file():
+        return theme
+    return f"{theme.rstrip()}\n\n/* {project.relative(own)} */\n{own.read_text(encoding='utf-8')}"
 
 
 @dataclass

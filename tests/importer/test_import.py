@@ -192,6 +192,13 @@ def test_page_whose_own_scripts_set_up_the_deck(project):
     assert "    - a picture in a nested item: ![a square](../img/index/square.png)\n" in deck
     assert '{{ snippet("lists_with_formulas_and") }}' in deck
     assert (report.formulas_translated, report.pictures_copied, report.shown_slides) == (2, 1, 2)
+    # the page's CSS, linked and inline, with the pictures it loads imported and nothing from the web
+    css = (project.templates_dir / "styles" / "index.css").read_text()
+    assert '.inverse { background: #272822 url("../img/index/square.png") no-repeat right top;' in css
+    assert "h1 { font-family: 'Yanone Kaffeesatz', \"Source Sans 3\"" in css
+    assert "http" not in css and "katex" not in css
+    assert any("imports https://fonts.googleapis.com/css?family=Yanone+Kaffeesatz: not fetched" in note
+               for note in report.deck_notes)
     # the script of the macros, whole: the macro uses the helper defined beside it
     macros = (project.templates_dir / "macros" / "index.js").read_text()
     assert (DECKS / "scripted" / "js" / "macros.js").read_text() in macros

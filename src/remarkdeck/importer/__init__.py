@@ -2,7 +2,8 @@
 
 read the source (source.py) -> repair mis-decoded text (mojibake.py) -> read it as Remark does
 (lexer.py) -> code blocks to snippets (code.py) and what each needs (names.py) -> pictures and
-media (media.py) -> formulas for KaTeX (formulas.py) -> what the build refuses (repairs.py) ->
+media (media.py) -> the page's CSS (styles.py) -> formulas for KaTeX (formulas.py) -> what the
+build refuses (repairs.py) ->
 write it all aside and move it into place (files.py), with its report (report.py).
 """
 
@@ -26,6 +27,7 @@ from .names import infer_requirements
 from .repairs import repair_deck
 from .report import ImportReport, SlideEntry, count_by
 from .source import DeckSource, read_source
+from .styles import page_styles
 
 BUILT_IN_MACROS = ("scale",)
 
@@ -48,6 +50,11 @@ def import_deck(project: Project, source: Path, name: str | None = None) -> Impo
     _plan_code(deck, snippets, report, files)
     plan = MediaPlan(deck, deck_source.base)
     edits += rewrite_media(markdown, slides, plan)
+    files.styles, style_notes = page_styles(deck_source, plan)
+    report.deck_notes += style_notes
+    if files.styles:
+        report.deck_notes.append(f"the page's own CSS copied to templates/styles/{deck}.css, which the build "
+                                 "puts after the theme")
     _note_media(plan, report, files)
     math_macros, macro_notes = katex_macros(deck_source.math_macros)
     report.deck_notes += macro_notes

@@ -33,6 +33,7 @@ class DeckFiles:
     copies: dict[str, Path] = field(default_factory=dict)  # project path -> file to copy
     placeholders: dict[str, str] = field(default_factory=dict)  # project path -> label
     macros: dict[str, str] = field(default_factory=dict)  # name -> definition
+    styles: str = ""  # the page's own CSS
 
     def targets(self) -> list[str]:
         """The project paths the import creates (folders as ``name/``)."""
@@ -43,11 +44,13 @@ class DeckFiles:
             paths.append(f"img/{self.deck}/")
         if self.macros:
             paths.append(f"templates/macros/{self.deck}.js")
+        if self.styles:
+            paths.append(f"templates/styles/{self.deck}.css")
         return paths
 
 
 def existing_paths(project: Project, deck: str) -> list[Path]:
-    every = DeckFiles(deck, snippets={"-": ""}, copies={"-": Path()}, macros={"-": ""}).targets()
+    every = DeckFiles(deck, snippets={"-": ""}, copies={"-": Path()}, macros={"-": ""}, styles="-").targets()
     return [project.root / path.rstrip("/") for path in every if (project.root / path.rstrip("/")).exists()]
 
 
@@ -137,3 +140,6 @@ def _write_staging(staging: Path, files: DeckFiles) -> None:
         header = "// Remark macros of this deck, copied from the page it was imported from\n"
         code = dict.fromkeys(files.macros.values())  # macros of one script share its code: once
         write(f"templates/macros/{files.deck}.js", header + "\n".join(code) + "\n")
+    if files.styles:
+        header = "/* CSS of this deck, copied from the page it was imported from; the build puts it after the theme */\n"
+        write(f"templates/styles/{files.deck}.css", header + files.styles)

@@ -77,6 +77,7 @@ class DeckSource:
     markdown_line: int = 1  # the line of the page where the Markdown starts
     notes: list[str] = field(default_factory=list)  # what could not be read from the page
     math_macros: dict[str, list] = field(default_factory=dict)  # the page's TeX macros: name -> [definition, ...]
+    styles: list[tuple[str, str]] = field(default_factory=list)  # the page's CSS: (href or "", text) in order
 
 
 class _PageReader(HTMLParser):
@@ -84,6 +85,7 @@ class _PageReader(HTMLParser):
         super().__init__(convert_charrefs=False)
         self.title, self.textarea = "", None
         self.scripts: list[tuple[str, str, str]] = []  # (src, type, text) in page order
+        self.styles: list[tuple[str, str]] = []  # (href of a linked stylesheet or "", text) in page order
         self._in, self._buffer, self.textarea_line, self._script = None, [], 0, ("", "")
 
     def handle_starttag(self, tag, attrs):
@@ -91,7 +93,10 @@ class _PageReader(HTMLParser):
         if tag == "textarea" and attributes.get("id") == "source" and self.textarea is None:
             self._in, self._buffer, self.textarea_line = "textarea", [], self.getpos()[0]
             self.set_cdata_mode("textarea")  # its content is text, as in the browser
-        elif tag in ("title", "script") and self._in is None:
+        elif tag == "link" and "stylesheet" in (attributes.get("rel") or "").lower().split():
+            if attributes.get("href"):
+                self.styles.append((attributes["href"], ""))
+        elif tag in ("title", "script", "style") and self._in is None:
             self._in, self._buffer = tag, []
             if tag == "script":
                 self._script = (attributes.get("src") or "", (attributes.get("type") or "").strip().lower())
@@ -104,6 +109,8 @@ class _PageReader(HTMLParser):
             self.textarea = html.unescape(text)
         elif tag == "title":
             self.title = html.unescape(text).strip()
+        elif tag == "style":
+            self.styles.append(("", text))
         else:
             self.scripts.append((*self._script, text))
         self._in = None
@@ -147,7 +154,7 @@ def _read_page(path: Path) -> DeckSource:
         # the browser drops a newline right after <textarea>
         markdown = markdown[1:] if markdown.startswith("\n") else markdown
         return DeckSource(path, path, markdown, path.parent, reader.title, options, macros, reader.textarea_line + 1,
-                          notes, run.math_macros)
+                          notes, run.math_macros, reader.styles)
     url = options.get("sourceUrl")
     if not isinstance(url, str) or not url:
         if problem or chosen_by_url:
@@ -164,7 +171,7 @@ def _read_page(path: Path) -> DeckSource:
         raise DeckImportError(f"the page loads its slides from '{url}', which is not there "
                               f"(expected {markdown_path})", Location(path, 1))
     return DeckSource(markdown_path, path, read_text(markdown_path), path.parent, reader.title, options, macros,
-                      notes=notes, math_macros=run.math_macros)
+                      notes=notes, math_macros=run.math_macros, styles=reader.styles)
 
 
 def _page_scripts(page: Path, scripts: list[tuple[str, str, str]]) -> tuple[list[str], list[str]]:
