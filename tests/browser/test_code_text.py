@@ -41,3 +41,25 @@ def test_copied_code_is_the_snippet(tab, code_build):
     tab.open((code_build / "build" / "code" / "index.html").as_uri())
     copied = tab.page.evaluate("document.querySelector('.remark-slide-container pre > code').innerText")
     assert copied.rstrip("\n").split("\n") == SNIPPET.read_text(encoding="utf-8").splitlines()
+
+
+def test_code_is_readable_on_the_panel_of_a_dark_highlight_style(tab, code_build):
+    """The deck's highlight style (monokai) paints its code panel dark for its light text: the
+    theme does not put its own light panel behind it."""
+    tab.open((code_build / "build" / "code" / "index.html").as_uri())
+    background, colour = tab.page.evaluate("""() => {
+        const code = document.querySelector(".remark-slide-container pre > code.hljs");
+        return [getComputedStyle(code).backgroundColor, getComputedStyle(code).color];
+    }""")
+    assert background == "rgb(39, 40, 34)"  # monokai's #272822
+    assert contrast(background, colour) >= 4.5  # WCAG AA for text
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two CSS rgb() colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(value) / 255 for value in colour[colour.index("(") + 1:-1].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
