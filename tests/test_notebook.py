@@ -206,3 +206,16 @@ def test_an_interactive_session_is_a_cell_per_prompt_and_runs_in_the_notebook(sa
     run = run_pytest(root, "slides")
     assert run.returncode == 0, run.stdout[-3000:]
     assert "PASSED slides/imported.md::imported-solutions.ipynb" in run.stdout
+
+
+def test_a_shown_snippet_that_is_not_python_yet_still_builds(sample_project, cli):
+    """Code shown only, as an import writes it from a deck whose code never ran: the build writes
+    the notebooks, and the snippet's own test says what is wrong with it."""
+    root = sample_project("basic")
+    (root / "snippets" / "basic" / "sketch.py").write_text("def f():\n    if x:\n        pass\n   return 1\n")
+    deck = root / "slides" / "basic.md"
+    deck.write_text(deck.read_text() + "\n---\n## A sketch\n\n{{ snippet(\"sketch\") }}\n")
+    result = cli(root, "build")
+    assert result.code == 0, result.stderr
+    notebook = nbformat.read(root / "build" / "basic" / "basic.ipynb", as_version=4)
+    assert any(cell.source.endswith("   return 1") for cell in notebook.cells if cell.cell_type == "code")

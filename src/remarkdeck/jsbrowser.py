@@ -41,7 +41,7 @@ var self = window, navigator = anything, history = anything, localStorage = anyt
     XMLHttpRequest = anything, fetch = anything, MathJax = anything, katex = anything,
     renderMathInElement = anything, hljs = anything;
 var setTimeout = function () { return 0; }, setInterval = setTimeout, clearTimeout = setTimeout,
-    requestAnimationFrame = setTimeout;
+    requestAnimationFrame = setTimeout, alert = setTimeout, confirm = setTimeout, prompt = function () { return null; };
 var URLSearchParams = function () { this.get = function () { return null; }; this.has = function () { return false; }; };
 var remarkdeckLoaded = function (done) {
   if (typeof onload === "function") { remarkdeckLoadListeners.push(onload); }

@@ -71,13 +71,19 @@ def test_code_blocks_become_snippets_shown_in_place(project):
     folder = project.snippets_dir / "code"
     assert sorted(p.name for p in folder.iterdir()) == [
         "code_blocks.py", "in_classes.py", "in_classes_2.py", "in_lists.sh", "in_lists_2.py",
-        "other_languages.js", "other_languages_2.txt", "other_languages_3.yaml"]
+        "marked_lines_and.py", "marked_lines_and_2.txt", "other_languages.js", "other_languages_2.txt",
+        "other_languages_3.yaml"]
     assert (folder / "in_classes.py").read_text() == "y = 2\nprint(y)\n"
     deck = (project.slides_dir / "code.md").read_text()
     assert '{{ snippet("in_classes", highlight=[1], lang="py") }}\n]' in deck
     assert '  {{ snippet("in_lists") | indent(2) }}' in deck
     assert (folder / "in_lists.sh").read_text() == "echo hi\n"
-    assert report.code_blocks == 8 and report.snippets == {".py": 4, ".sh": 1, ".js": 1, ".txt": 1, ".yaml": 1}
+    # Remark shows a marker star followed by a space as two spaces: the code keeps its indentation
+    assert (folder / "marked_lines_and.py").read_text().endswith("        return None\n    return items[0]\n")
+    assert '{{ snippet("marked_lines_and", highlight=[4]) }}' in deck
+    # a block right after an HTML line is set apart by a blank line, or CommonMark would read it as HTML
+    assert '<img src="../img/code/pictures/square.png" width="40">\n\n{{ snippet("marked_lines_and_2") }}' in deck
+    assert report.code_blocks == 10 and report.snippets == {".py": 5, ".sh": 1, ".js": 1, ".txt": 2, ".yaml": 1}
 
 
 def test_blocks_indented_by_four_spaces_become_snippets_too(project):
@@ -85,13 +91,16 @@ def test_blocks_indented_by_four_spaces_become_snippets_too(project):
     report = import_deck(project, DECKS / "indented.md")
     folder = project.snippets_dir / "indented"
     assert sorted(p.name for p in folder.iterdir()) == ["a_block_then_a_session.txt", "a_block_then_a_session_2.pycon",
-                                                         "inside_a_list.txt"]
+                                                         "a_fence_in_a_list_item.sh", "inside_a_list.txt"]
     assert (folder / "a_block_then_a_session.txt").read_text() == "# Slide 1\nThis is slide 1\n\n---\n\n# Slide 2\n"
     assert (folder / "inside_a_list.txt").read_text() == "def add(a, b):\n    return a + b\n"
     deck = (project.slides_dir / "indented.md").read_text()
     assert '    {{ snippet("inside_a_list") | indent(4) }}\n' in deck
     assert "    - not code, a nested item" in deck
-    assert report.code_blocks == 3
+    # a fence in a list item, which Remark's lexer takes for indented text and Markdown for a fence
+    assert '    {{ snippet("a_fence_in_a_list_item", lang="shell") | indent(4) }}\n' in deck
+    assert (folder / "a_fence_in_a_list_item.sh").read_text() == "$ pip install remarkdeck\n"
+    assert report.code_blocks == 4
 
 
 def test_pasted_outputs_and_sessions(project):
@@ -162,7 +171,7 @@ def test_existing_deck_is_an_error_and_nothing_is_written(project):
     done = run_cli(project.root, "import", str(DECKS / "outputs.md"), "--name", "code")
     assert done.returncode == 1
     assert done.stderr == ("slides/code.md: a deck named 'code' already exists (slides/code.md, "
-                           "slides/code.import-report.txt, snippets/code): import it under another name with "
+                           "slides/code.import-report.txt, snippets/code, img/code): import it under another name with "
                            "--name, or remove those files first; nothing was written\n")
     assert sorted(str(p) for p in project.root.rglob("*")) == before
 

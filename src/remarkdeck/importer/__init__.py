@@ -106,6 +106,10 @@ def _plan_code(deck: str, snippets: list[SnippetFile], report: ImportReport, fil
         if snippet.highlight:
             report.note(snippet.slide, f"{snippet.filename}: highlighted lines {', '.join(map(str, snippet.highlight))} "
                                        "(snippet(..., highlight=[...]))")
+        if any(line.strip() == "---" for line in snippet.body):
+            report.note(snippet.slide, f"{snippet.filename} holds a line '---': Remark showed what a slide "
+                                       "separator would have split as code, as here; if a ``` is missing or "
+                                       "stray in the original, fix it there and import again")
         if snippet.name in needs.syntax_errors:
             report.note(snippet.slide, f"{snippet.filename} is not valid Python ({needs.syntax_errors[snippet.name]}): "
                                        "it fails under pytest until fixed")

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from ..snippets import LANGUAGES
 from .edits import Edit
-from .lexer import Fence, RemarkSlide, Token
+from .lexer import FENCE_PARTS, Fence, RemarkSlide, Token
 from .names import SESSION_START, session_source
 
 PYTHON = {"python", "py", "python3", "py3", "ipython", "ipython3", "pycon"}
@@ -88,6 +88,10 @@ def kind_of(fence: Fence) -> tuple[str, str]:
     return "code", SUFFIXES.get(language, "." + re.sub(r"[^a-z0-9]+", "", language) or ".txt")
 
 
+REMARK_MARKER = re.compile(r"^\*( )?")
+HTML_LINE = re.compile(r"[ \t]*<[A-Za-z/!]")
+
+
 def body_and_highlight(fence: Fence) -> tuple[list[str], list[int]]:
     """The code as a file holds it (fence indentation removed, outer blank lines dropped) and the
     lines marked ``*`` (Remark's highlighted lines), numbered as snippet(highlight=...) counts."""
@@ -101,7 +105,7 @@ def body_and_highlight(fence: Fence) -> tuple[list[str], list[int]]:
     for number, line in enumerate(lines, start=1):
         if line.startswith("*"):
             marked.append(number)
-            line = line[1:]
+            line = REMARK_MARKER.sub(r"\1\1", line)  # as Remark shows it: "* " becomes two spaces
         body.append(line.rstrip())
     return body, marked
 
@@ -153,6 +157,11 @@ def plan_snippets(source: str, slides: list[RemarkSlide]) -> tuple[list[SnippetF
             else:
                 snippet = SnippetFile(_unique(titles[slide.index], taken), suffix, kind, body, slide.index, fence, marked)
             snippets.append(snippet)
+            if HTML_LINE.match(source, source.rfind("\n", 0, max(fence.start - 1, 0)) + 1) and fence.start > 0 \
+                    and source[fence.start - 2:fence.start] != "\n\n":
+                # Remark's Markdown ends an HTML line where a fence starts; CommonMark, which the
+                # build checks slides with, reads on as HTML until a blank line: write one
+                edits.append(Edit(fence.start, fence.start, "\n"))
             edits.append(Edit(fence.start, fence.end, "", jinja=True, snippet=snippet))
             if source[fence.end:fence.end + 1] not in ("", "\n"):
                 # a fence closed as "```]": Remark reads the bracket after it; the build wants the
@@ -163,13 +172,23 @@ def plan_snippets(source: str, slides: list[RemarkSlide]) -> tuple[list[SnippetF
 
 
 def indented_blocks(source: str, slide: RemarkSlide, fences: list[Fence]) -> list[Fence]:
-    """The slide's code blocks indented by four spaces, found as the build's validation finds (and
-    refuses) them, with markdown-it's CommonMark rules; each as a Fence with no marker, its
-    indentation that of the list item it is in."""
+    """The slide's code blocks that Remark's lexer does not see as fences, found as the build's
+    validation finds (and refuses) them, with markdown-it's CommonMark rules: blocks indented by
+    four spaces, each as a Fence with no marker, its indentation that of the list item it is in;
+    and fences indented by four spaces in a list item (Remark's lexer takes their lines for
+    indented text)."""
     text = source[slide.start:slide.end]
     line_starts = [0] + [match.end() for match in re.finditer(r"\n", text)]
     blocks = []
     for token in COMMONMARK.parse(text):
+        if token.type == "fence" and token.map:
+            opening = slide.start + line_starts[token.map[0]]
+            parts = FENCE_PARTS.match(source, opening)
+            if parts and not any(fence.start <= opening < fence.end for fence in fences):
+                blocks.append(Fence(start=parts.start(1), end=parts.end(), indent=parts.group(1), marker=parts.group(2),
+                                    language=parts.group(3) or "", code=parts.group(4), depth=0,
+                                    in_notes=slide.notes_start is not None and opening >= slide.notes_start))
+            continue
         if token.type != "code_block" or not token.map:
             continue
         lines = [number for number in range(*token.map) if text.split("\n")[number].strip()]
