@@ -26,7 +26,7 @@ from .conftest import REPO, build_project
 
 DECKS = REPO / "tests" / "importer" / "decks"
 SAMPLES = ["code.md", "outputs.md", "text.md", "formulas.md", "indented.md", "page.html", "scripted/index.html",
-           "seed.md"]
+           "no-highlight.html", "seed.md"]
 REMARK = REPO / "node_modules" / "remark-slide" / "out" / "remark.min.js"
 
 SLIDE_TEXTS = """() => Array.from(document.querySelectorAll(

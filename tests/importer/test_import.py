@@ -213,6 +213,14 @@ def test_page_whose_own_scripts_set_up_the_deck(project):
     assert (DECKS / "scripted" / "js" / "macros.js").read_text() in macros
 
 
+def test_stars_stay_code_where_the_page_does_not_highlight_lines(project):
+    report = import_deck(project, DECKS / "no-highlight.html")
+    assert (project.snippets_dir / "no-highlight" / "stars_that_are_code.py").read_text() == \
+        "*head, last = [1, 2, 3]\nprint(head, last)\n"
+    assert '{{ snippet("stars_that_are_code") }}' in (project.slides_dir / "no-highlight.md").read_text()
+    assert any("does not turn on Remark's highlightLines" in note for note in report.deck_notes)
+
+
 def test_page_choosing_its_slides_when_it_runs_is_an_error(project):
     done = run_cli(project.root, "import", str(DECKS / "chosen-by-url.html"))
     assert done.returncode == 1

@@ -46,7 +46,14 @@ def import_deck(project: Project, source: Path, name: str | None = None) -> Impo
     report.shown_slides = sum(slide.shown for slide in slides)
     files = DeckFiles(deck)
 
-    snippets, edits = plan_snippets(markdown, slides)
+    # Remark reads a code line's leading `*` as a highlight marker only with highlightLines; a page
+    # that does not turn it on showed the star (a Markdown file alone: taken as markers)
+    markers = deck_source.page is None or bool(deck_source.options.get("highlightLines"))
+    snippets, edits = plan_snippets(markdown, slides, markers)
+    if not markers and any(line.startswith("*") for snippet in snippets for line in snippet.body):
+        report.deck_notes.append("the page does not turn on Remark's highlightLines, so code lines starting with "
+                                 "'*' showed their star and keep it; to highlight such a line instead, remove "
+                                 "the star and use snippet(..., highlight=[...])")
     _plan_code(deck, snippets, report, files)
     plan = MediaPlan(deck, deck_source.base)
     edits += rewrite_media(markdown, slides, plan)

@@ -92,7 +92,7 @@ REMARK_MARKER = re.compile(r"^\*( )?")
 HTML_LINE = re.compile(r"[ \t]*<[A-Za-z/!]")
 
 
-def body_and_highlight(fence: Fence) -> tuple[list[str], list[int]]:
+def body_and_highlight(fence: Fence, markers: bool = True) -> tuple[list[str], list[int]]:
     """The code as a file holds it (fence indentation removed, outer blank lines dropped) and the
     lines marked ``*`` (Remark's highlighted lines), numbered as snippet(highlight=...) counts."""
     width = len(fence.indent)
@@ -103,7 +103,7 @@ def body_and_highlight(fence: Fence) -> tuple[list[str], list[int]]:
         lines.pop()
     body, marked = [], []
     for number, line in enumerate(lines, start=1):
-        if line.startswith("*"):
+        if markers and line.startswith("*"):
             marked.append(number)
             line = REMARK_MARKER.sub(r"\1\1", line)  # as Remark shows it: "* " becomes two spaces
         body.append(line.rstrip())
@@ -134,8 +134,10 @@ def slugify(text: str) -> str:
     return slug
 
 
-def plan_snippets(source: str, slides: list[RemarkSlide]) -> tuple[list[SnippetFile], list[Edit]]:
-    """Every fence of the deck as a snippet file, and the edit that shows it in its place."""
+def plan_snippets(source: str, slides: list[RemarkSlide], markers: bool = True) -> tuple[list[SnippetFile], list[Edit]]:
+    """Every fence of the deck as a snippet file, and the edit that shows it in its place;
+    ``markers``: whether the page read a ``*`` starting a code line as a highlight marker (Remark's
+    ``highlightLines``) or showed it."""
     titles = slide_titles(source, slides)
     taken: set[str] = {"prelude"}
     snippets: list[SnippetFile] = []
@@ -147,7 +149,7 @@ def plan_snippets(source: str, slides: list[RemarkSlide]) -> tuple[list[SnippetF
         fences = slide.fences(source)
         for fence in sorted(fences + indented_blocks(source, slide, fences), key=lambda block: block.start):
             kind, suffix = kind_of(fence)
-            body, marked = body_and_highlight(fence)
+            body, marked = body_and_highlight(fence, markers)
             pasted = kind == "code" and not fence.language and previous is not None \
                 and previous.kind == "python" and previous.expects is None
             if pasted:
