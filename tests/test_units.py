@@ -10,7 +10,8 @@ import pytest
 
 from remarkdeck.config import HIGHLIGHT_STYLES, parse_config, split_front_matter
 from remarkdeck.errors import ConfigError, SnippetError
-from remarkdeck.font_subset import faces_for_text, katex_faces_for_formulas
+from remarkdeck.font_subset import (covered_code_points, faces_for_code_points, faces_for_text,
+                                    katex_faces_for_formulas, with_unicode_ranges)
 from remarkdeck.remark_styles import highlight_styles, remark_stylesheet
 from remarkdeck.render import map_lines
 from remarkdeck.slides import number_at, slide_numbers, split_slides, visible_slides
@@ -160,6 +161,27 @@ EMOJI_FACES = """/* a */
 ])
 def test_only_the_faces_whose_characters_the_deck_uses_are_kept(text, files):
     assert re.findall(r"\w\.woff2", faces_for_text(EMOJI_FACES, text)) == files
+
+
+def test_a_subsets_faces_get_their_unicode_range_from_the_packages_combined_stylesheet():
+    subset = "@font-face {\n  font-family: 'S';\n  src: url(./files/s-latin-ext-400-normal.woff2) format('woff2');\n}\n"
+    combined = ("@font-face { src: url(./files/s-latin-400-normal.woff2); unicode-range: U+0000-00FF; }\n"
+                "@font-face { src: url(./files/s-latin-ext-400-normal.woff2); unicode-range: U+0100-024F; }\n")
+    ranged = with_unicode_ranges(subset, combined)
+    assert ranged.endswith("format('woff2');\n  unicode-range: U+0100-024F;\n}\n")
+    # so the subset is left out of a deck whose characters it has none of
+    assert faces_for_text(ranged, "plain ascii").strip() == ""
+    assert "s-latin-ext" in faces_for_text(ranged, "Łódź")
+
+
+def test_characters_an_earlier_font_covers_do_not_need_a_later_one():
+    text_font = "@font-face { src: url(./files/t.woff2); unicode-range: U+0000-00FF; }"
+    keycaps = "@font-face { src: url(./files/k.woff2); unicode-range: U+23,U+30-39,U+20E3,U+FE0F; }"
+    wanted = {ord(char) for char in "Slide 12 #3"}
+    remaining = wanted - covered_code_points(text_font, wanted)
+    assert faces_for_code_points(keycaps, remaining) == ""  # the digits and "#" are the text font's
+    keycap = {ord(char) for char in "1\ufe0f\u20e3"}
+    assert "k.woff2" in faces_for_code_points(keycaps, keycap - covered_code_points(text_font, keycap))
 
 
 def test_only_the_katex_families_the_formulas_use_are_kept():

@@ -47,7 +47,14 @@ def asset_files(root: Path) -> list[str]:
             css = (root / package / f"{style}.css").read_text(encoding="utf-8")
             files.append(f"{package}/{style}.css")
             files += [f"{package}/{font}" for font in WOFF2_URL.findall(css)]
+        files += sorted({f"{package}/{combined_style(style)}.css" for style in styles} - set(files))
     return files
+
+
+def combined_style(style: str) -> str:
+    """The package's stylesheet of every subset, with their unicode-ranges, for one subset's style:
+    ``latin-ext-400`` -> ``400``, ``latin-400-italic`` -> ``400-italic``."""
+    return re.sub(r"^[a-z-]*?-(?=\d)", "", style)
 
 
 def bundle(root: Path, target: Path) -> int:

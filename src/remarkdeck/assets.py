@@ -15,9 +15,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .asset_files import FONT_STYLES, missing_packages
+from .asset_files import FONT_STYLES, combined_style, missing_packages
 from .errors import BuildError
-from .font_subset import faces_for_text, katex_faces_for_formulas, referenced_files
+from .font_subset import (covered_code_points, faces_for_code_points, katex_faces_for_formulas, referenced_files,
+                          with_unicode_ranges)
 from .project import Project
 
 BUNDLED = Path(__file__).parent / "_assets"
@@ -81,15 +82,23 @@ class Assets:
         _write(vendor / "fonts.css", self._font_faces(vendor / "fonts", text))
 
     def _font_faces(self, fonts: Path, text: str) -> str:
-        """One stylesheet of @font-face rules pointing at local woff2 files, for the characters of ``text``."""
-        rules = []
+        """One stylesheet of @font-face rules pointing at local woff2 files, for the characters of
+        ``text``. The fonts come in the order the theme names them: a character that an earlier
+        font's faces cover (by their unicode-range) never reaches a later one, so a later font's
+        face that only such characters would need is left out (the digits in Noto Emoji's
+        keycap subset are Source Sans 3's)."""
+        rules, wanted = [], {ord(char) for char in text}
         for package, styles in FONT_STYLES:
+            faces = []
             for style in styles:
                 css = self.path(package, f"{style}.css").read_text(encoding="utf-8")
-                css = faces_for_text(WOFF_FALLBACK.sub("", css), text)
+                combined = self.path(package, f"{combined_style(style)}.css").read_text(encoding="utf-8")
+                faces.append(faces_for_code_points(WOFF_FALLBACK.sub("", with_unicode_ranges(css, combined)), wanted))
+            for css in faces:
                 for file in FONT_URL.findall(css):
                     _copy(self.path(package, f"files/{file}"), fonts / file)
                 rules.append(FONT_URL.sub(r"url(fonts/\1)", css).strip())
+            wanted -= covered_code_points("\n".join(faces), wanted)
         return "\n".join(rule for rule in rules if rule) + "\n"
 
 

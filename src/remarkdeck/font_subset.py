@@ -8,6 +8,7 @@ import re
 
 FONT_FACE = re.compile(r"(?:/\*[^*]*\*/\s*)?@font-face\s*\{[^}]*\}")
 UNICODE_RANGE = re.compile(r"unicode-range:\s*([^;}]+)")
+FONT_FILE = re.compile(r"url\(\./files/([^)]+\.woff2)\)")
 RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 KATEX_FAMILY = re.compile(r"KaTeX_\w+")
 CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
@@ -16,8 +17,40 @@ CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
 def faces_for_text(css: str, text: str) -> str:
     """``css`` without the @font-face rules whose unicode-range no character of ``text`` falls in
     (a rule with no unicode-range covers everything and stays)."""
-    code_points = {ord(char) for char in text}
+    return faces_for_code_points(css, {ord(char) for char in text})
+
+
+def faces_for_code_points(css: str, code_points: set[int]) -> str:
+    """``css`` without the @font-face rules whose unicode-range none of ``code_points`` falls in."""
     return FONT_FACE.sub(lambda rule: rule.group(0) if _covers(rule.group(0), code_points) else "", css)
+
+
+def covered_code_points(css: str, code_points: set[int]) -> set[int]:
+    """Those of ``code_points`` that a face of ``css`` claims by its unicode-range (a face with none
+    claims nothing here: what it has is not known from its rule)."""
+    ranges = [_range(part.strip()) for found in UNICODE_RANGE.finditer(css) for part in found.group(1).split(",")]
+    return {point for point in code_points if any(low <= point <= high for low, high in ranges)}
+
+
+def with_unicode_ranges(css: str, combined: str) -> str:
+    """``css``, a stylesheet of one subset's faces (fontsource's ``latin-400.css``, which declares
+    no unicode-range), with each face's unicode-range from ``combined`` (``400.css``, every subset
+    with its range), found by its font file; a face it does not list is left as it is."""
+    ranges = {}
+    for rule in FONT_FACE.finditer(combined):
+        found, file = UNICODE_RANGE.search(rule.group(0)), FONT_FILE.search(rule.group(0))
+        if found and file:
+            ranges[file.group(1)] = found.group(1).strip()
+
+    def add_range(rule: re.Match) -> str:
+        text = rule.group(0)
+        file = FONT_FILE.search(text)
+        if UNICODE_RANGE.search(text) or not file or file.group(1) not in ranges:
+            return text
+        closing = text.rindex("}")
+        return f"{text[:closing].rstrip()}\n  unicode-range: {ranges[file.group(1)]};\n}}"
+
+    return FONT_FACE.sub(add_range, css)
 
 
 def _covers(rule: str, code_points: set[int]) -> bool:
