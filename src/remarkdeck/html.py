@@ -4,6 +4,7 @@ figures, and the ``index.html`` that lists every deck."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ from .render import RenderedDeck, template_environment
 
 SLIDE_HEIGHT = 681  # Remark's reference slide height in pixels, whatever the ratio
 FORMULAS_ELEMENT = '<script type="application/json" id="remarkdeck-formulas">'
+# What a stylesheet would fetch from the web: an @import or a url() with a scheme or "//"
+WEB_CSS = re.compile(r"""(?:@import\s+(?:url\(\s*)?|url\(\s*)["']?((?:[a-z][a-z0-9+.-]*:)?//[^"')\s;]+)""", re.I)
 
 
 def slide_size(config: DeckConfig) -> tuple[int, int]:
@@ -78,8 +81,13 @@ def write_deck(project: Project, deck: RenderedDeck, assets: Assets, figures: di
                          f"{FORMULAS_ELEMENT}{{{{ formulas }}}}</script> before the script that calls "
                          "remark.create(), as in remarkdeck's own deck.html", Location(Path(shell.filename)))
     (target / "index.html").write_text(page, encoding="utf-8")
-    (target / "theme.css").write_text(theme_css(project, deck.name, env.get_template("theme.css").render(**variables)),
-                                      encoding="utf-8")
+    theme = env.get_template("theme.css")
+    css = theme_css(project, deck.name, theme.render(**variables))
+    for url in WEB_CSS.findall(css):
+        raise BuildError(f"'{url}' is loaded from the web at presentation time: put the file in the project "
+                         "(a picture under img/, a font beside the stylesheet) and refer to it by a relative path",
+                         _css_location(project, deck.name, Path(theme.filename), url))
+    (target / "theme.css").write_text(css, encoding="utf-8")
     (target / "macros.js").write_text(macros_script(project, deck.name), encoding="utf-8")
     assets.copy_into(target / "vendor", deck.markdown, deck.formulas)
     for url, source in figures.items():
@@ -94,6 +102,14 @@ def theme_css(project: Project, deck: str, theme: str) -> str:
     if not own.is_file():
         return theme
     return f"{theme.rstrip()}\n\n/* {project.relative(own)} */\n{own.read_text(encoding='utf-8')}"
+
+
+def _css_location(project: Project, deck: str, theme: Path, url: str) -> Location:
+    """Where a stylesheet of the deck writes ``url``: the deck's own CSS, else the theme."""
+    for path in (project.templates_dir / "styles" / f"{deck}.css", theme):
+        if path.is_file() and url in (text := path.read_text(encoding="utf-8")):
+            return Location(path, text.count("\n", 0, text.index(url)) + 1)
+    return Location(theme)
 
 
 @dataclass
