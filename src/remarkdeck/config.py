@@ -45,9 +45,10 @@ class Option:
     items: type | None = None  # a table whose keys match ``pattern`` and whose values are all of this type
 
 
+MACRO_NAME = r"\\([A-Za-z@]+|[^A-Za-z@\s])"  # a TeX macro's name, as KaTeX takes it
 MATH_SCHEMA = (
     Option("macros", dict, {}, 'TeX macros for every formula, e.g. `macros = { "\\\\RR" = "\\\\mathbb{R}" }` '
-                               '(`#1`, `#2`, … stand for arguments).', items=str, pattern=r"\\([A-Za-z@]+|[^A-Za-z@\s])"),
+                               '(`#1`, `#2`, … stand for arguments).', items=str, pattern=MACRO_NAME),
 )
 BACKSLASH = "\\"
 MATH_FILE = "math.toml"  # in templates/: the [math] settings of every deck of the project

@@ -83,10 +83,10 @@ def write_deck(project: Project, deck: RenderedDeck, assets: Assets, figures: di
     (target / "index.html").write_text(page, encoding="utf-8")
     theme = env.get_template("theme.css")
     css = theme_css(project, deck.name, theme.render(**variables))
-    for url in WEB_CSS.findall(css):
-        raise BuildError(f"'{url}' is loaded from the web at presentation time: put the file in the project "
-                         "(a picture under img/, a font beside the stylesheet) and refer to it by a relative path",
-                         _css_location(project, deck.name, Path(theme.filename), url))
+    if web := WEB_CSS.search(css):
+        raise BuildError(f"'{web.group(1)}' is loaded from the web at presentation time: put the file in the "
+                         "project (a picture under img/, a font beside the stylesheet) and refer to it by a "
+                         "relative path", _css_location(project, deck.name, Path(theme.filename), web.group(1)))
     (target / "theme.css").write_text(css, encoding="utf-8")
     (target / "macros.js").write_text(macros_script(project, deck.name), encoding="utf-8")
     assets.copy_into(target / "vendor", deck.markdown, deck.formulas)
@@ -98,15 +98,19 @@ def write_deck(project: Project, deck: RenderedDeck, assets: Assets, figures: di
 def theme_css(project: Project, deck: str, theme: str) -> str:
     """The deck's stylesheet: the project's theme, then the deck's own CSS, if it has some
     (``templates/styles/<deck>.css``, as ``remarkdeck import`` writes it from the original page)."""
-    own = project.templates_dir / "styles" / f"{deck}.css"
+    own = deck_css(project, deck)
     if not own.is_file():
         return theme
     return f"{theme.rstrip()}\n\n/* {project.relative(own)} */\n{own.read_text(encoding='utf-8')}"
 
 
+def deck_css(project: Project, deck: str) -> Path:
+    return project.templates_dir / "styles" / f"{deck}.css"
+
+
 def _css_location(project: Project, deck: str, theme: Path, url: str) -> Location:
     """Where a stylesheet of the deck writes ``url``: the deck's own CSS, else the theme."""
-    for path in (project.templates_dir / "styles" / f"{deck}.css", theme):
+    for path in (deck_css(project, deck), theme):
         if path.is_file() and url in (text := path.read_text(encoding="utf-8")):
             return Location(path, text.count("\n", 0, text.index(url)) + 1)
     return Location(theme)

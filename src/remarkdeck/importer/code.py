@@ -159,8 +159,7 @@ def plan_snippets(source: str, slides: list[RemarkSlide], markers: bool = True) 
             else:
                 snippet = SnippetFile(_unique(titles[slide.index], taken), suffix, kind, body, slide.index, fence, marked)
             snippets.append(snippet)
-            if HTML_LINE.match(source, source.rfind("\n", 0, max(fence.start - 1, 0)) + 1) and fence.start > 0 \
-                    and source[fence.start - 2:fence.start] != "\n\n":
+            if _right_after_html_line(source, fence.start):
                 # Remark's Markdown ends an HTML line where a fence starts; CommonMark, which the
                 # build checks slides with, reads on as HTML until a blank line: write one
                 edits.append(Edit(fence.start, fence.start, "\n"))
@@ -224,6 +223,13 @@ def prose_tokens(source: str, slide: RemarkSlide) -> list[Token]:
                     text[at] = text[at] if text[at] == "\n" else " "
             tokens.append(replace(token, type="text", text="".join(text)))
     return tokens
+
+
+def _right_after_html_line(source: str, start: int) -> bool:
+    """Whether the line just before the one starting at ``start`` is HTML (not blank)."""
+    if start < 2 or source[start - 2] == "\n":
+        return False
+    return bool(HTML_LINE.match(source, source.rfind("\n", 0, start - 1) + 1))
 
 
 def _unique(base: str, taken: set[str]) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .. import config
 from ..assets import Assets
 from ..katex import KaTeX
 from .code import prose_tokens
@@ -36,7 +37,7 @@ DELIMITERS = {
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*{}\[\]()#+\-.!_>])")  # marked's escape rule
 INLINE_CODE = re.compile(r"`[^`]+?`")
 COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-MACRO_NAME = re.compile(r"\\([A-Za-z@]+|[^A-Za-z@\s])")  # as [math] macros takes them
+MACRO_NAME = re.compile(config.MACRO_NAME)
 ACCENTS = "vec|hat|bar|tilde|dot|ddot|mathbf|mathrm|mathcal|mathbb|boldsymbol|bm|overline|widehat|widetilde"
 
 

@@ -49,12 +49,13 @@ class MediaPlan:
     changes: list[MediaChange] = field(default_factory=list)
     _urls: dict[str, tuple[str, str]] = field(default_factory=dict)
 
-    def resolve(self, url: str, slide: int, what: str = "picture") -> str:
-        """The URL the imported deck uses for ``url``; records the copy or placeholder."""
+    def resolve(self, url: str, slide: int | None, what: str = "picture") -> str:
+        """The URL the imported deck uses for ``url``; records the copy or placeholder, and the
+        change on ``slide`` (None: used by no slide, the caller reports it)."""
         if url not in self._urls:
             self._urls[url] = self._place(url, what)
         kind, target = self._urls[url]
-        if kind != "kept":
+        if kind != "kept" and slide is not None:
             self.changes.append(MediaChange(slide, url, kind, target))
         return "../" + target if kind != "kept" else url
 

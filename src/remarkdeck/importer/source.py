@@ -154,7 +154,7 @@ def _read_page(path: Path) -> DeckSource:
         # the browser drops a newline right after <textarea>
         markdown = markdown[1:] if markdown.startswith("\n") else markdown
         return DeckSource(path, path, markdown, path.parent, reader.title, options, macros, reader.textarea_line + 1,
-                          notes, run.math_macros, reader.styles)
+                          notes=notes, math_macros=run.math_macros, styles=reader.styles)
     url = options.get("sourceUrl")
     if not isinstance(url, str) or not url:
         if problem or chosen_by_url:

@@ -65,11 +65,11 @@ def _imported(css: str, folder: str, plan: MediaPlan, notes: list[str]) -> str:
         url = found.group(1)
         if plan.status(url) == "kept":
             return found.group(0)
-        target = plan.resolve(_joined(folder, url), 0, "background picture")
-        change = plan.changes.pop()
-        if change.kind != "copied":
-            notes.append(f"{url}, loaded by the page's CSS ({'not found' if change.kind == 'missing' else 'on the web'}), "
-                         f"replaced by the placeholder {change.target}: put the real file there")
+        joined = _joined(folder, url)
+        kind, target = plan.status(joined), plan.resolve(joined, None, "background picture")
+        if kind != "copied":
+            notes.append(f"{url}, loaded by the page's CSS ({'not found' if kind == 'missing' else 'on the web'}), "
+                         f"replaced by the placeholder {target.removeprefix('../')}: put the real file there")
         return f'url("{target}")'
 
     css = IMPORT.sub(drop_import, css)
