@@ -16,7 +16,7 @@ SHIPPED = HERE / "src" / "remarkdeck" / "_assets"  # present in an unpacked sdis
 
 
 def _asset_files():
-    spec = importlib.util.spec_from_file_location("asset_files", HERE / "src" / "remarkdeck" / "asset_files.py")
+    spec = importlib.util.spec_from_file_location("asset_files", HERE / "src" / "remarkdeck" / "assets" / "files.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -20,13 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from remarkdeck.execute import worker_environment  # noqa: E402
-from remarkdeck.snippets import SnippetLibrary  # noqa: E402
+from remarkdeck.snippets.execute import worker_environment  # noqa: E402
+from remarkdeck.snippets.files import SnippetLibrary  # noqa: E402
 
 PLAIN = '''
 import os, sys, tempfile
 sys.path.insert(0, {src!r})
-from remarkdeck.execute import execute_file
+from remarkdeck.snippets.execute import execute_file
 for prelude, chain in {plan!r}:
     os.chdir(tempfile.mkdtemp())
     namespace = {{"__name__": "__main__"}}

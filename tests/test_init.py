@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from conftest import REPO, run_cli, tree_digest
 from remarkdeck import __version__
 from remarkdeck import init as init_module
-from remarkdeck.asset_files import asset_files
+from remarkdeck.assets.files import asset_files
 
 SCAFFOLD_FILES = [
     ".github/workflows/slides.yml", ".gitignore", "Makefile", "README.md", "img/residuals.svg",

@@ -21,7 +21,8 @@ import pytest
 import remarkdeck.serve
 from remarkdeck.cli import main
 from remarkdeck.project import Project
-from remarkdeck.serve import CLIENT_URL, BuildStatus, open_server, page_shell, rebuild, serve, source_changes
+from remarkdeck.livereload import CLIENT_URL, BuildStatus, open_server, page_shell
+from remarkdeck.serve import rebuild, serve, source_changes
 
 PAGE = b"<!DOCTYPE html>\n<html><body><p>deck</p>\n</body></html>\n"
 UNDEFINED = "slides/basic.md:17: 'nope' is undefined: define it in the front matter or fix the name"

@@ -10,12 +10,12 @@ import pytest
 
 from remarkdeck.config import HIGHLIGHT_STYLES, parse_config, split_front_matter
 from remarkdeck.errors import ConfigError, SnippetError
-from remarkdeck.font_subset import (covered_code_points, faces_for_code_points, faces_for_text,
+from remarkdeck.assets.fonts import (covered_code_points, faces_for_code_points, faces_for_text,
                                     katex_faces_for_formulas, with_unicode_ranges)
-from remarkdeck.remark_styles import highlight_styles, remark_stylesheet
+from remarkdeck.assets.remark_styles import highlight_styles, remark_stylesheet
 from remarkdeck.render import map_lines
 from remarkdeck.slides import number_at, slide_numbers, split_slides, visible_slides
-from remarkdeck.snippets import load_snippet
+from remarkdeck.snippets.files import load_snippet
 
 DECK = Path("slides/deck.md")
 
@@ -99,7 +99,7 @@ def test_echo_and_expects_headers_are_hidden_and_checked(tmp_path):
 
 
 def test_session_prompts_of_both_styles(tmp_path):
-    from remarkdeck.interactive import parse_session
+    from remarkdeck.snippets.interactive import parse_session
 
     lines = ["# requires: data", ">>> for n in range(2):", "...     n", "...", "0", "1", "",
              "In [3]: x = {", "   ...:   1: 2}", "", "In [4]: x", "Out[4]: {1: 2}", ""]

@@ -17,11 +17,11 @@ from .formulas import typeset_formulas
 from .html import copy_images, write_deck, write_index
 from .katex import KaTeX
 from .notebook import write_notebooks
-from .outputs import SnippetOutputs
+from .snippets.outputs import SnippetOutputs
 from .project import Project
 from .render import RenderedDeck, render_deck
-from .runner import SnippetRunner
-from .snippets import PRELUDE, SnippetLibrary
+from .snippets.runner import SnippetRunner
+from .snippets.files import PRELUDE, SnippetLibrary
 from .slides import Slide, slide_numbers, visible_slides
 from .staging import staged_build
 from .standalone import write_standalone

@@ -17,7 +17,7 @@ from .config import DeckConfig, load_deck_source
 from .errors import BuildError, Location
 from .macros import macros_script
 from .project import Project
-from .remark_styles import highlight_styles, remark_stylesheet
+from .assets.remark_styles import highlight_styles, remark_stylesheet
 from .render import RenderedDeck, template_environment
 
 SLIDE_HEIGHT = 681  # Remark's reference slide height in pixels, whatever the ratio

@@ -18,15 +18,15 @@ import pytest
 
 from .config import load_deck_source
 from .errors import DeckError, Location
-from .execute import DEFAULT_TIMEOUT, RunResult, run_chain, worker_environment
-from .interactive import output_difference
+from .snippets.execute import DEFAULT_TIMEOUT, RunResult, run_chain, worker_environment
+from .snippets.interactive import output_difference
 from .notebook import notebook_names, render_for_notebook, write_notebooks
 from .notebook.run import NotebookProblem, check_outputs, run_notebook
-from .outputs import SnippetOutputs, output_diff, shown_output
+from .snippets.outputs import SnippetOutputs, output_diff, shown_output
 from .project import Project
-from .runner import SnippetRunner
+from .snippets.runner import SnippetRunner
 from .slides import number_at, split_slides
-from .snippets import RUNNABLE, Snippet, SnippetLibrary, slides_using
+from .snippets.files import RUNNABLE, Snippet, SnippetLibrary, slides_using
 
 
 # -- options ---------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from markupsafe import escape
 from .config import DeckConfig
 from .errors import DeckError, Location, SnippetError, TemplateError
 from .project import PACKAGE_TEMPLATES, Project
-from .snippets import HIDDEN_REGIONS, SnippetLibrary
+from .snippets.files import HIDDEN_REGIONS, SnippetLibrary
 
 WORD_JOINER = "\u2060"  # invisible; keeps Remark from reading a code line's own `*` as its marker
 

@@ -27,7 +27,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError, sync_playwright
 
 from remarkdeck.browser import launch
-from remarkdeck.serve import EVENTS_URL
+from remarkdeck.livereload import EVENTS_URL
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "tests" / "projects" / "basic"

@@ -13,7 +13,7 @@ import pytest
 from remarkdeck.notebook import deck_notebook, render_for_notebook
 from remarkdeck.project import Project
 from remarkdeck.slides import split_slides, visible_slides
-from remarkdeck.snippets import SnippetLibrary
+from remarkdeck.snippets.files import SnippetLibrary
 from test_notebook import remark_syntax
 
 REPO = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from markdown_it import MarkdownIt
 
-from ..snippets import LANGUAGES
+from ..snippets.files import LANGUAGES
 from .edits import Edit
 from .lexer import FENCE_PARTS, Fence, RemarkSlide, Token
 from .names import SESSION_START, session_source

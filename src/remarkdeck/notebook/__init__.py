@@ -12,7 +12,7 @@ from nbformat import v4
 from ..config import load_deck_source
 from ..project import Project
 from ..render import RenderedDeck, render_deck
-from ..snippets import SnippetLibrary
+from ..snippets.files import SnippetLibrary
 from .cells import Cell, deck_cells
 
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}

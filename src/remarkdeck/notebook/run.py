@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 from ..errors import DeckError
-from ..execute import worker_environment
+from ..snippets.execute import worker_environment
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 

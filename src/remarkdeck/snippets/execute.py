@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .interactive import SessionMismatch, run_session, run_showing_last
-from .snippets import header_lines
+from .files import header_lines
 
 SEED = 0
 MAX_OUTPUT_BYTES = 1 << 20  # what a slide can show is far less; the rest is cut
@@ -131,7 +131,7 @@ def save_figures(folder: Path, name: str) -> list[str]:
 
 def snippet_traceback(error: BaseException) -> str:
     """The traceback from the snippet's own frames on: remarkdeck's frames are left out."""
-    package = str(Path(__file__).parent)
+    package = str(Path(__file__).parents[1])
     exception = traceback.TracebackException.from_exception(error)
     exception.stack = traceback.StackSummary.from_list(
         [frame for frame in exception.stack if not frame.filename.startswith(package)]

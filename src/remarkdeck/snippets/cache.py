@@ -17,9 +17,9 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from .errors import Location, SnippetError
+from ..errors import Location, SnippetError
 from .execute import RunResult
-from .snippets import Snippet, SnippetLibrary
+from .files import Snippet, SnippetLibrary
 
 FORMAT = 1
 KEEP = 3  # results kept per snippet: the current one and the two stored before it

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .errors import Location, SnippetError
+from ..errors import Location, SnippetError
 
 HEADER = re.compile(r"^#\s*(requires|reads|timeout|echo|expects)\s*:\s*(.*?)\s*$")
 ECHO_MODES = ("last",)

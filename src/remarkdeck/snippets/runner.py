@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from .execute import DEFAULT_TIMEOUT, RunResult, worker_environment
-from .snippets import Snippet, SnippetLibrary
+from .files import Snippet, SnippetLibrary
 
 WARM_TIMEOUT = 600.0
 
@@ -80,7 +80,7 @@ class SnippetRunner:
         self.close()
         self._log = tempfile.TemporaryFile()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "remarkdeck.execute"],
+            [sys.executable, "-m", "remarkdeck.snippets.execute"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
             env=worker_environment(), text=True, bufsize=1,
         )

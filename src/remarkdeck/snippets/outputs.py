@@ -11,11 +11,11 @@ import tempfile
 from pathlib import Path
 
 from .cache import ResultCache, snippet_key
-from .errors import Location, SnippetError, warn
+from ..errors import Location, SnippetError, warn
 from .execute import RunResult
-from .project import Project
+from ..project import Project
 from .runner import SnippetRunner
-from .snippets import SnippetLibrary
+from .files import SnippetLibrary
 
 
 class SnippetOutputs:

@@ -21,7 +21,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Location
+from ..errors import Location
 
 PYTHON_PROMPT = re.compile(r"^(\s*)>>>(?: |$)")
 PYTHON_MORE = re.compile(r"^\s*\.\.\.(?: |$)")

@@ -15,14 +15,14 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .asset_files import FONT_STYLES, combined_style, missing_packages
-from .errors import BuildError
-from .font_subset import (covered_code_points, faces_for_code_points, katex_faces_for_formulas, referenced_files,
+from .files import FONT_STYLES, combined_style, missing_packages
+from ..errors import BuildError
+from .fonts import (covered_code_points, faces_for_code_points, katex_faces_for_formulas, referenced_files,
                           with_unicode_ranges)
-from .project import Project
+from ..project import Project
 
-BUNDLED = Path(__file__).parent / "_assets"
-CHECKOUT = Path(__file__).parents[2] / "node_modules"  # remarkdeck run from its source tree (editable)
+BUNDLED = Path(__file__).parents[1] / "_assets"
+CHECKOUT = Path(__file__).parents[3] / "node_modules"  # remarkdeck run from its source tree (editable)
 # (package, file inside the package, where it goes under vendor/). KaTeX's script is not among
 # them: formulas are typeset when the deck is built (formulas.py), pages only style them.
 REMARK_SCRIPT = ("remark-slide", "out/remark.min.js")
