@@ -6,27 +6,30 @@ typeset formulas -> write HTML and assets -> write the notebooks -> swap the new
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assets import Assets
 from .config import load_deck_source
-from .errors import DeckError, Location, warn
+from .errors import DeckError, Location
 from .formulas import typeset_formulas
 from .html import copy_images, write_deck, write_index
 from .katex import KaTeX
+from .logs import at, collected_warnings, fail_on_warnings
 from .notebook import write_notebooks
-from .snippets.outputs import SnippetOutputs
 from .project import Project
 from .render import RenderedDeck, render_deck
-from .snippets.runner import SnippetRunner
-from .snippets.files import PRELUDE, SnippetLibrary
 from .slides import Slide, slide_numbers, visible_slides
+from .snippets.files import PRELUDE, SnippetLibrary
+from .snippets.outputs import SnippetOutputs
+from .snippets.runner import SnippetRunner
 from .staging import staged_build
 from .standalone import write_standalone
 from .validate import validate_deck
 
+log = logging.getLogger(__name__)
 
 @dataclass
 class BuiltDeck:
@@ -53,9 +56,10 @@ class BuildReport:
 
 
 def build(project: Project, names: list[str] | None = None, force: bool = False, say=print,
-          standalone: bool = False) -> BuildReport:
+          standalone: bool = False, strict: bool = False) -> BuildReport:
     """Build the named decks (all decks if none); raises DeckError, leaving build/ as it was.
-    ``standalone`` also writes each deck as one self-contained file, ``build/<deck>.html``."""
+    ``standalone`` also writes each deck as one self-contained file, ``build/<deck>.html``;
+    ``strict`` makes any warning an error (StrictError), raised before the new build is swapped in."""
     started = time.perf_counter()
     names = list(names or project.deck_names())
     if not names:
@@ -63,8 +67,8 @@ def build(project: Project, names: list[str] | None = None, force: bool = False,
     paths = [project.deck_path(name) for name in names]
     assets = Assets.locate(project)
     report = BuildReport()
-    with SnippetRunner() as runner, KaTeX.for_project(assets, project.cache_dir) as katex, \
-            staged_build(project.build_dir, say) as staging:
+    with collected_warnings() as warnings, SnippetRunner() as runner, \
+            KaTeX.for_project(assets, project.cache_dir) as katex, staged_build(project.build_dir, say) as staging:
         for name, path in zip(names, paths):
             built, ran = build_deck(project, name, path, assets, runner, katex, staging, force, say)
             report.decks.append(built)
@@ -78,6 +82,7 @@ def build(project: Project, names: list[str] | None = None, force: bool = False,
                     f"the deck as one file ({size / 1e6:.1f} MB)")
         stale = [path for built in report.decks for path in stale_products(project, built.name, staging, standalone)]
         write_index(project, {d.name: d.deck.config for d in report.decks}, staging / "index.html", leaving=stale)
+        fail_on_warnings(warnings, strict, kept="build/ is left as it was")
     for path in stale:
         path.unlink(missing_ok=True)
         say(f"removed {project.relative(path)}: it was made from the previous version of the deck")
@@ -124,6 +129,6 @@ def warn_unused_snippets(project: Project, deck: RenderedDeck) -> None:
         needed.update(s.name for s in library.chain(name))
     for name in library.names():
         if name not in needed:
-            warn(f"snippet '{name}' is not used by any slide of {project.relative(deck.path)}: "
-                 f"show it with {{{{ snippet(\"{name}\") }}}} or delete it",
-                 Location(library.get(name).path))
+            log.warning(f"snippet '{name}' is not used by any slide of {project.relative(deck.path)}: "
+                        f"show it with {{{{ snippet(\"{name}\") }}}} or delete it",
+                        extra=at(Location(library.get(name).path)))

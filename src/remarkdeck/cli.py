@@ -10,12 +10,14 @@ from pathlib import Path
 
 from . import __version__
 from .errors import DeckError, display_path
+from .logs import print_warnings
 from .project import Project
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    print_warnings()
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
@@ -39,7 +41,7 @@ def _build(project: Project, args) -> int:
     from .build import build
 
     say = (lambda *_: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
-    report = build(project, args.decks, force=args.force, say=say, standalone=args.standalone)
+    report = build(project, args.decks, force=args.force, say=say, standalone=args.standalone, strict=args.strict)
     for deck in report.decks:
         say(f"built {project.relative(project.build_dir / deck.name / 'index.html')}: "
             f"{deck.slide_count} slides, last number {deck.last_number}")
@@ -66,7 +68,8 @@ def _serve(project: Project, args) -> int:
 def _pdf(project: Project, args) -> int:
     from .pdf import print_decks
 
-    report = print_decks(project, args.decks, notes=args.notes, timeout=args.timeout, quiet=args.quiet)
+    report = print_decks(project, args.decks, notes=args.notes, timeout=args.timeout, quiet=args.quiet,
+                         strict=args.strict)
     if not args.quiet:
         print(f"printed {len(report.pdfs)} PDF(s); {report.seconds:.2f} s", file=sys.stderr)
     return 0
@@ -89,7 +92,7 @@ def _init(_, args) -> int:
 def _import(project: Project, args) -> int:
     from .importer import import_deck
 
-    report = import_deck(project, args.source, args.name)
+    report = import_deck(project, args.source, args.name, strict=args.strict)
     print(report.text(), end="")
     return 0
 
@@ -112,7 +115,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="re-run every snippet whose output is shown")
     build.add_argument("--standalone", action="store_true",
                        help="also write build/<deck>.html: the deck as one file with everything inlined")
-    build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    build.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
+    _add_strict(build, "build/ is left as it was")
     build.set_defaults(command=_build)
 
     browser = commands.add_parser("browser", help="show the browser remarkdeck uses (--install: get one if none)")
@@ -125,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--timeout", type=float, default=60, metavar="SECONDS",
                      help="how long a deck may take to be ready to print (default: 60)")
     pdf.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
+    _add_strict(pdf, "a deck's PDFs are left as they were")
     pdf.set_defaults(command=_pdf)
 
     serve = commands.add_parser("serve", help="serve build/ at http://127.0.0.1:8000, rebuilt and reloaded on every change")
@@ -138,5 +143,11 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("source", type=Path, metavar="SOURCE",
                          help="a Remark Markdown file, or the HTML page holding the deck")
     imports.add_argument("--name", metavar="DECK", help="the deck's name (default: from SOURCE's file name)")
+    _add_strict(imports, "nothing is written")
     imports.set_defaults(command=_import)
     return parser
+
+
+def _add_strict(command: argparse.ArgumentParser, kept: str) -> None:
+    command.add_argument("--strict", action="store_true",
+                         help=f"treat every warning as an error: exit 1 listing them ({kept})")

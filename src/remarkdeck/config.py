@@ -15,13 +15,16 @@ from __future__ import annotations
 import copy
 import datetime
 import json
+import logging
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, make_dataclass
 from pathlib import Path
 
-from .errors import ConfigError, Location, warn
+from .errors import ConfigError, Location
+from .logs import at
 
+log = logging.getLogger(__name__)
 FENCE = "+++"
 
 HIGHLIGHT_STYLES = (
@@ -68,22 +71,7 @@ SCHEMA = (
 )
 
 
-@dataclass(frozen=True)
-class DeckConfig:
-    """A deck's metadata after validation; ``body_offset`` is the number of lines the front matter takes."""
-
-    title: str = ""
-    author: str = ""
-    event: str = ""
-    date: str = ""
-    ratio: str = "16:9"
-    highlight_style: str = "github"
-    slide_number_format: str = "%current%/%total%"
-    language: str = "en"
-    count_incremental_slides: bool = False
-    math: dict = field(default_factory=lambda: table_defaults(MATH_SCHEMA))
-    extra: dict = field(default_factory=dict)
-
+class _DeckConfigMethods:
     def variables(self) -> dict:
         """What slides see as Jinja variables."""
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
@@ -92,6 +80,42 @@ class DeckConfig:
     def aspect(self) -> float:
         width, height = (int(part) for part in self.ratio.split(":"))
         return width / height
+
+
+def _config_class(schema: tuple[Option, ...]) -> type:
+    """The config object's class, one field per option of ``schema`` (its type and default), and
+    ``extra``: the keys the schema does not know."""
+    declared = [(option.name, option.kind, field(default_factory=lambda o=option: table_defaults((o,))[o.name]))
+                for option in schema]
+    config = make_dataclass("DeckConfig", declared + [("extra", dict, field(default_factory=dict))],
+                            bases=(_DeckConfigMethods,), frozen=True)
+    config.__module__ = __name__
+    return config
+
+
+DeckConfig = _config_class(SCHEMA)
+DeckConfig.__doc__ = "A deck's metadata after validation: one attribute per option of SCHEMA, and ``extra``."
+
+
+def options_table(schema: tuple[Option, ...] = SCHEMA) -> str:
+    """The deck options as the README lists them: a Markdown table, one row per option (a table's
+    keys as ``table.key``)."""
+    rows = ["| option | type | default | what it sets |", "| --- | --- | --- | --- |"]
+    for option, name in _documented(schema, ""):
+        default = "*(empty)*" if option.default in ("", {}) else f"`{_toml(option.default)}`"
+        kind = {str: "string", bool: "boolean", dict: "table"}[option.kind]
+        rows.append(f"| `{name}` | {kind} | {default} | {option.doc.replace('|', '&#124;')} |")
+    return "\n".join(rows) + "\n"
+
+
+def _documented(schema: tuple[Option, ...], prefix: str):
+    for option in schema:
+        yield option, prefix + option.name
+        yield from _documented(option.fields, f"{prefix}{option.name}.")
+
+
+def _toml(value: object) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else json.dumps(value)
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str]:
@@ -158,7 +182,7 @@ def check_table(schema: tuple[Option, ...], raw: dict, locate, key: tuple[str, .
         where = locate(key + (name,))
         if name not in known:
             inside = f" in '{'.'.join(key)}'" if key else ""
-            warn(f"unknown {what} '{name}'{inside} (known keys: {', '.join(known)})", where)
+            log.warning(f"unknown {what} '{name}'{inside} (known keys: {', '.join(known)})", extra=at(where))
             continue
         checked[name] = _check(known[name], value, where, locate, key + (name,))
     return checked

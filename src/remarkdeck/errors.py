@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,12 +68,6 @@ class BuildError(DeckError):
 
 class DeckImportError(DeckError):
     """A deck cannot be imported: unreadable source, or a deck of that name already exists."""
-
-
-def warn(message: str, location: Location | None = None) -> None:
-    """Report a problem that does not stop the build, in the same ``path:line:`` form as errors."""
-    prefix = f"{location}: " if location else ""
-    print(f"{prefix}warning: {message}", file=sys.stderr)
 
 
 class DeckErrors(DeckError):

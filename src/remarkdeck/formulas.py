@@ -8,20 +8,23 @@ has built the slides. A formula KaTeX rejects is an error at its source line.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, replace
 
 from markdown_it import MarkdownIt
 
 from .config import MATH_FILE, load_math_file
-from .errors import DeckErrors, FormulaError, warn
+from .errors import DeckErrors, FormulaError
 from .katex import KaTeX
+from .logs import at
 from .project import Project
 from .render import RenderedDeck
-from .slides import NOTES, SEPARATOR, fenced
+from .slides import fenced
+from .syntax import HTML_COMMENT, NOTES_LINE, SEPARATOR_LINE
 
+log = logging.getLogger(__name__)
 HIDDEN = "\x00"  # stands for each character of code and HTML comments, where `$` is text
-HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 PLACEHOLDER = '<span class="remarkdeck-formula" data-formula="{index}"></span>'
 
@@ -59,7 +62,7 @@ def typeset_formulas(project: Project, deck: RenderedDeck, katex: KaTeX) -> Rend
     for formula in formulas:
         result = results[formula.tex, formula.display]
         for warning in result.warnings:
-            warn(f"formula {formula.shown}: KaTeX: {warning}", deck.location(formula.line))
+            log.warning(f"formula {formula.shown}: KaTeX: {warning}", extra=at(deck.location(formula.line)))
         if result.error:
             errors.append(FormulaError(f"formula {formula.shown}: {result.error}", deck.location(formula.line)))
     if errors:
@@ -161,7 +164,7 @@ def _hide_code_and_comments(markdown: str) -> str:
     for number, (fence, line) in enumerate(fenced(lines)):
         if fence or number in code:
             shown.append(_hidden(line))
-        elif SEPARATOR.match(line) or NOTES.match(line):
+        elif SEPARATOR_LINE.match(line) or NOTES_LINE.match(line):
             shown.append(" " * len(line))
         else:
             shown.append(line)
@@ -184,7 +187,7 @@ def _parts(lines: list[str]) -> list[tuple[int, int]]:
     """Line ranges [first, last) of the slides' contents and notes, between Remark's separators."""
     parts, first = [], 0
     for number, (fence, line) in enumerate(fenced(lines)):
-        if not fence and (SEPARATOR.match(line) or NOTES.match(line)):
+        if not fence and (SEPARATOR_LINE.match(line) or NOTES_LINE.match(line)):
             parts.append((first, number))
             first = number + 1
     parts.append((first, len(lines)))

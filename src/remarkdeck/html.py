@@ -13,11 +13,11 @@ import jinja2
 from markupsafe import Markup
 
 from .assets import REMARK_SCRIPT, Assets
+from .assets.remark_styles import highlight_styles, remark_stylesheet
 from .config import DeckConfig, load_deck_source
 from .errors import BuildError, Location
 from .macros import macros_script
 from .project import Project
-from .assets.remark_styles import highlight_styles, remark_stylesheet
 from .render import RenderedDeck, template_environment
 
 SLIDE_HEIGHT = 681  # Remark's reference slide height in pixels, whatever the ratio

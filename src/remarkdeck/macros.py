@@ -20,27 +20,20 @@ from typing import Iterator
 from .errors import Location, ValidationError
 from .jsbrowser import STAND_IN_BROWSER
 from .project import PACKAGE_TEMPLATES, Project
+from .syntax import (
+    BLOCK,
+    CONTENT,
+    INLINE,
+    MACRO,
+    MACRO_ARGS,
+    MACRO_OBJ,
+    text_in_brackets,
+)
 
 BUILTIN_FILE = PACKAGE_TEMPLATES / "builtin-macros.js"
 PROJECT_FILE = "macros.js"
 EXPANSION_DEPTH = 20  # a macro whose output uses itself would make Remark recurse without end
 
-# Remark 0.14, src/remark/lexer.js: the block rules, in Remark's order and with its group numbers
-# (CODE 1, INLINE_CODE 2, CONTENT 3, FENCES 4, DEF 5-7, MACRO 8-10, SEPARATOR 11, NOTES 12).
-# JavaScript's `$` (no m flag) is Python's `\Z`.
-_RULES = {
-    "CODE": r"(?:^|\n)( {4}[^\n]+\n*)+",
-    "INLINE_CODE": r"`([^`]+?)`",
-    "CONTENT": r"(?:\\)?((?:\.[a-zA-Z_\-][a-zA-Z\-_0-9]*)+)\[",
-    "FENCES": r"(?:^|\n) *(`{3,}|~{3,}) *(?:\S+)? *\n(?:[\s\S]+?)\s*\4 *(?:\n+|\Z)",
-    "DEF": r"(?:^|\n) *\[([^\]]+)\]: *<?([^\s>]+)>?(?: +[\"(]([^\n]+)[\")])? *(?:\n+|\Z)",
-    "MACRO": r"!\[:([^\] ]+)([^\]]*)\](?:\(([^\)]*)\))?",
-    "SEPARATOR": r"(?:^|\n)(---?)(?:\n|\Z)",
-    "NOTES_SEPARATOR": r"(?:^|\n)(\?{3})(?:\n|\Z)",
-}
-BLOCK = re.compile("|".join(_RULES.values()))
-INLINE = re.compile("|".join(list(_RULES.values())[:6]))
-CONTENT_GROUP, MACRO_GROUP = 3, 8
 LEADING_SPACE = re.compile(r"^([ \t]*)[^ \t\n]", re.M)
 DEFINED = re.compile(r"\bremark\.macros\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*[\"']([^\"']+)[\"']\s*\])\s*=")
 
@@ -72,25 +65,15 @@ def _lex(src: str, rule: re.Pattern, base: int) -> Iterator[MacroUse]:
     rules. Only macros are yielded, at their offset plus ``base``."""
     while found := rule.search(src):
         consumed = found.end()
-        if found.group(MACRO_GROUP):
-            args = tuple(arg.strip() for arg in (found.group(MACRO_GROUP + 1) or "").split(","))
-            yield MacroUse(base + found.start(), len(found.group(0)), found.group(MACRO_GROUP), args,
-                           found.group(MACRO_GROUP + 2))
-        elif found.group(CONTENT_GROUP) and (inner := _text_in_brackets(src, found.end())) is not None:
+        if found.group(MACRO):
+            args = tuple(arg.strip() for arg in (found.group(MACRO_ARGS) or "").split(","))
+            yield MacroUse(base + found.start(), len(found.group(0)), found.group(MACRO), args,
+                           found.group(MACRO_OBJ))
+        elif found.group(CONTENT) and (inner := text_in_brackets(src, found.end())) is not None:
             if not found.group(0).startswith("\\"):
                 yield from _lex(inner, INLINE, base + found.end())
             consumed += len(inner) + 1
         src, base = src[consumed:], base + consumed
-
-
-def _text_in_brackets(src: str, start: int) -> str | None:
-    """Remark's ``getTextInBrackets``: the text up to the ``]`` that closes an open ``[``."""
-    depth, position = 1, start
-    while depth > 0 and position < len(src):
-        char = src[position]
-        position += 1
-        depth += (char == "[") - (char == "]")
-    return src[start:position - 1] if depth == 0 else None
 
 
 def _clean_input(source: str) -> tuple[str, int]:

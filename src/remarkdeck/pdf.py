@@ -21,6 +21,7 @@ from urllib.request import url2pathname
 
 from .browser import chromium, open_page
 from .errors import BrowserError, DeckError, Location
+from .logs import collected_warnings, fail_on_warnings
 from .progress import Progress
 from .project import Project
 from .slides import superseded
@@ -203,8 +204,9 @@ class DeckLayout:
 
 
 def print_decks(project: Project, names: list[str] | None = None, notes: bool = False,
-                timeout: float = READY_TIMEOUT, quiet: bool = False) -> PdfReport:
-    """Print every named deck (all decks if none) from its last build, with one browser."""
+                timeout: float = READY_TIMEOUT, quiet: bool = False, strict: bool = False) -> PdfReport:
+    """Print every named deck (all decks if none) from its last build, with one browser. ``strict``:
+    a deck whose printing logs a warning fails (StrictError) and keeps its last PDFs."""
     started = time.perf_counter()
     names = list(names or project.deck_names())
     if not names:
@@ -217,7 +219,7 @@ def print_decks(project: Project, names: list[str] | None = None, notes: bool = 
             progress.working("starting the browser")
             with chromium() as browser:
                 for name, page_path in zip(names, pages):
-                    report.pdfs += print_deck(browser, project, name, page_path, notes, timeout, progress)
+                    report.pdfs += print_deck(browser, project, name, page_path, notes, timeout, progress, strict)
             refresh_index(project, names)
     finally:
         progress.close()
@@ -236,9 +238,26 @@ def built_page(project: Project, name: str) -> Path:
 
 
 def print_deck(browser, project: Project, name: str, page_path: Path, notes: bool, timeout: float,
-               progress: Progress) -> list[PrintedPdf]:
+               progress: Progress, strict: bool = False) -> list[PrintedPdf]:
     """Both PDFs of one deck from one page load: every step, then the handout. They replace the
-    previous ones together, once both are printed."""
+    previous ones together, once both are printed (and, with ``strict``, printed without a warning)."""
+    with collected_warnings() as warnings:
+        (full_pdf, full_pages), (handout_pdf, handout_pages) = _print_both(browser, project, name, page_path,
+                                                                           notes, timeout, progress)
+    fail_on_warnings(warnings, strict, kept=f"the PDFs of deck '{name}' are unchanged")
+    full = PrintedPdf(project.build_dir / f"{name}.pdf", full_pages)
+    handout = PrintedPdf(project.build_dir / f"{name}-handout.pdf", handout_pages)
+    with replacing(full.path) as full_file, replacing(handout.path) as handout_file:
+        full_file.write_bytes(full_pdf)
+        handout_file.write_bytes(handout_pdf)
+    progress.done(f"printed {project.relative(full.path)}: {full.pages} pages")
+    progress.done(f"printed {project.relative(handout.path)}: {handout.pages} pages" + (" with notes" if notes else ""))
+    return [full, handout]
+
+
+def _print_both(browser, project: Project, name: str, page_path: Path, notes: bool, timeout: float,
+                progress: Progress) -> tuple[tuple[bytes, int], tuple[bytes, int]]:
+    """The full PDF and the handout of one deck, as bytes with their page counts."""
     from playwright.sync_api import Error as PlaywrightError
 
     source = project.deck_path(name)
@@ -250,22 +269,15 @@ def print_deck(browser, project: Project, name: str, page_path: Path, notes: boo
             report_cut_off(page, layout, source, progress)
             info = {"Author": layout.author} if layout.author else {}
             progress.working(f"printing {name}")
-            full_pdf, full_pages = print_pdf(page, layout.page_size(), len(layout.numbers), info, page_path)
+            full = print_pdf(page, layout.page_size(), len(layout.numbers), info, page_path)
             progress.working(f"printing {name} handout")
-            handout_pdf, handout_pages = print_handout(page, layout, notes, info, page_path)
+            handout = print_handout(page, layout, notes, info, page_path)
             report_page_problems(project, page_path, log, progress)
     except PlaywrightError as error:
         raise BrowserError(f"the browser failed while printing deck '{name}' ({str(error).splitlines()[0]}); "
                            "the PDFs of the last print are unchanged: run `remarkdeck pdf` again",
                            Location(page_path)) from None
-    full = PrintedPdf(project.build_dir / f"{name}.pdf", full_pages)
-    handout = PrintedPdf(project.build_dir / f"{name}-handout.pdf", handout_pages)
-    with replacing(full.path) as full_file, replacing(handout.path) as handout_file:
-        full_file.write_bytes(full_pdf)
-        handout_file.write_bytes(handout_pdf)
-    progress.done(f"printed {project.relative(full.path)}: {full.pages} pages")
-    progress.done(f"printed {project.relative(handout.path)}: {handout.pages} pages" + (" with notes" if notes else ""))
-    return [full, handout]
+    return full, handout
 
 
 def warn_if_stale(project: Project, source: Path, page_path: Path, progress: Progress) -> None:

@@ -3,12 +3,16 @@ otherwise (a log, CI), nothing but warnings with ``quiet``."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
 from typing import TextIO
 
-from .errors import Location, warn
+from .errors import Location
+from .logs import at
+
+log = logging.getLogger(__name__)
 
 
 class Progress:
@@ -41,7 +45,7 @@ class Progress:
     def warn(self, message: str, location: Location | None = None) -> None:
         """A warning, shown even when quiet, in the usual ``path:line: warning:`` form."""
         self._clear()
-        warn(message, location)
+        log.warning(message, extra=at(location))
         self._draw()
 
     def close(self) -> None:

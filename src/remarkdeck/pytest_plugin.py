@@ -18,16 +18,15 @@ import pytest
 
 from .config import load_deck_source
 from .errors import DeckError, Location
-from .snippets.execute import DEFAULT_TIMEOUT, RunResult, run_chain, worker_environment
-from .snippets.interactive import output_difference
 from .notebook import notebook_names, render_for_notebook, write_notebooks
 from .notebook.run import NotebookProblem, check_outputs, run_notebook
-from .snippets.outputs import SnippetOutputs, output_diff, shown_output
 from .project import Project
-from .snippets.runner import SnippetRunner
 from .slides import number_at, split_slides
+from .snippets.execute import DEFAULT_TIMEOUT, RunResult, run_chain, worker_environment
 from .snippets.files import RUNNABLE, Snippet, SnippetLibrary, slides_using
-
+from .snippets.interactive import output_difference
+from .snippets.outputs import SnippetOutputs, output_diff, shown_output
+from .snippets.runner import SnippetRunner
 
 # -- options ---------------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ over the page until the source is fixed.
 from __future__ import annotations
 
 import contextlib
+import logging
 import queue
 import threading
 import traceback
@@ -22,6 +23,8 @@ from .build import BuildReport, build
 from .errors import DeckError
 from .livereload import BuildStatus, is_loopback, open_server, page_url
 from .project import Project
+
+log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -41,7 +44,7 @@ def serve(project: Project, names: list[str] | None = None, host: str = DEFAULT_
     threading.Thread(target=server.serve_forever, name="remarkdeck-http", daemon=True).start()
     try:
         if not is_loopback(host):
-            say(f"warning: --host {host} lets other machines on the network see everything in build/")
+            log.warning(f"--host {host} lets other machines on the network see everything in build/")
         say(f"serving {project.relative(project.build_dir)}/ at {page_url(server, names)} (Ctrl-C stops)")
         changes = _watch_in_background(project, stop)
         rebuild(project, names, status, say, assets_changed=True)

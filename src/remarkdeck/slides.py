@@ -7,15 +7,16 @@ and leading ``key: value`` lines are slide properties. Separators inside fenced 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-SEPARATOR = re.compile(r"^(---?)\s*$")
-PROPERTY = re.compile(r"^([-\w]+):(.*)$")
-COMMENT_PROPERTY = re.compile(r"^<!--\s*([-\w]+):(.*?)\s*-->\s*$")  # Remark reads these too
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-NOTES = re.compile(r"^\?\?\?\s*$")
+from .syntax import (
+    FENCE_LINE,
+    NOTES_LINE,
+    PROPERTY_COMMENT_LINE,
+    PROPERTY_LINE,
+    SEPARATOR_LINE,
+)
 
 
 @dataclass
@@ -48,7 +49,7 @@ def split_slides(markdown: str) -> list[Slide]:
     """Split a deck into slides in source order, excluded ones included."""
     chunks: list[tuple[int, bool, list[str]]] = [(1, False, [])]
     for number, (code, line) in enumerate(fenced(markdown.split("\n")), start=1):
-        if not code and (match := SEPARATOR.match(line)):
+        if not code and (match := SEPARATOR_LINE.match(line)):
             chunks.append((number + 1, match.group(1) == "--", []))
             continue
         chunks[-1][2].append(line)
@@ -70,7 +71,7 @@ def fenced(lines: Iterable[str]) -> Iterator[tuple[bool, str]]:
     included). A fence closes with the same character, at least as many times."""
     fence = ""
     for line in lines:
-        opened = FENCE.match(line)
+        opened = FENCE_LINE.match(line)
         if fence:
             yield True, line
             if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
@@ -85,13 +86,13 @@ def _parse_slide(first_line: int, increment: bool, lines: list[str]) -> Slide:
     index = 0
     while index < len(lines) and not lines[index].strip():
         index += 1
-    while index < len(lines) and (match := PROPERTY.match(lines[index]) or COMMENT_PROPERTY.match(lines[index])):
+    while index < len(lines) and (match := PROPERTY_LINE.match(lines[index]) or PROPERTY_COMMENT_LINE.match(lines[index])):
         slide.properties[match.group(1)] = match.group(2).strip()
         slide.property_lines[match.group(1)] = first_line + index
         index += 1
     body = lines[index:]
     for offset, line in enumerate(body):
-        if NOTES.match(line):
+        if NOTES_LINE.match(line):
             slide.notes = "\n".join(body[offset + 1:])
             body = body[:offset]
             break

@@ -5,6 +5,7 @@ file that opens from ``file://`` with no network."""
 from __future__ import annotations
 
 import base64
+import logging
 import mimetypes
 import re
 from dataclasses import replace
@@ -13,12 +14,15 @@ from operator import itemgetter
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import BuildError, Location, warn
+from .errors import BuildError, Location
 from .html import remark_options, script_json
+from .logs import at
 from .render import RenderedDeck
 from .slides import fenced
-from .validate import CSS_URL, HTML_COMMENT, LOADED_ATTRIBUTE, LOADING_TAG
+from .syntax import HTML_COMMENT, PROPERTY_COMMENT
+from .validate import CSS_URL, LOADED_ATTRIBUTE, LOADING_TAG
 
+log = logging.getLogger(__name__)
 LINKED_STYLE = re.compile(r"""<link\b[^>]*?\brel=["']?stylesheet["']?[^>]*>""", re.I)
 LINKED_SCRIPT = re.compile(r"""<script\b([^>]*?)\bsrc=["']?([^"'\s>]+)["']?([^>]*)>\s*</script>""", re.I)
 HREF = re.compile(r"""\bhref=["']?([^"'\s>]+)""", re.I)
@@ -26,7 +30,6 @@ MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^\s)>]+)")
 REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*<?([^\s>]+)", re.M)
 # Remark reads `<!-- name: value -->` as a slide property: those comments stay, the others go
 # (Remark's converter loads images even from inside comments).
-PROPERTY_COMMENT = re.compile(r"<!--\s*[-\w]+:[^\n]*?-->")
 FONT_SOURCES = re.compile(r"(\bsrc\s*:)([^;}]+)")
 FONT_SOURCE = re.compile(r"""(?:url|local)\([^)]*\)(?:\s*format\([^)]*\))?""")
 TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".svg": "image/svg+xml"}
@@ -47,8 +50,8 @@ def write_standalone(deck: RenderedDeck, deck_dir: Path, target: Path) -> int:
     page = LINKED_STYLE.sub(inliner.style_tag, page)
     page = LINKED_SCRIPT.sub(inliner.script_tag, page)
     for url in sorted(inliner.missing):
-        warn(f"the single file {target.name} still refers to '{url}', which the build does not have",
-             Location(deck.path))
+        log.warning(f"the single file {target.name} still refers to '{url}', which the build does not have",
+                    extra=at(Location(deck.path)))
     return target.write_bytes(page.encode("utf-8"))
 
 

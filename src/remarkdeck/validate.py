@@ -6,6 +6,7 @@ lines; the stage maps them back to source lines and reports them all at once.
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -16,21 +17,21 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .errors import DeckErrors, ValidationError, warn
+from .errors import DeckErrors, ValidationError
+from .logs import at
 from .macros import MacroFailed, MacroRunner, MacroUse, macro_uses, undefined_message
 from .project import Project
 from .render import RenderedDeck
-from .slides import FENCE, Slide, split_slides, visible_slides
+from .slides import Slide, split_slides, visible_slides
+from .syntax import CONTENT_CLASS, FENCE_LINE, HTML_COMMENT, text_in_brackets
 
-HTML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.S)
-CONTENT_CLASS_IN = re.compile(r"\.[A-Za-z][-\w]*\[")
+log = logging.getLogger(__name__)
 MARKDOWN_IMAGE = re.compile(r"!\[(?!:[^\]\s])[^\]]*\]\(\s*<?([^)\s>]+)")  # not a macro, ``![:name](...)``
 LOADING_TAG = re.compile(r"<(?:img|video|audio|source|iframe|embed|track)\b[^>]*>", re.I | re.S)
 LOADED_ATTRIBUTE = re.compile(r"""(\s(?:src|poster)\s*=\s*["']?)([^"'\s>]+)""", re.I)
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""", re.I)
 HTML_HREF = re.compile(r"""<a\b[^>]*?\shref\s*=\s*["']#([^"']*)["']""", re.I)
 
-CONTENT_CLASS = re.compile(r"(?<![\w\\])\.[A-Za-z][-\w]*(?:\.[A-Za-z][-\w]*)*\[")
 INLINE_CODE = re.compile(r"`[^`]*`")
 MAX_IMAGE_BYTES = 5 * 10**6
 MAX_MEDIA_BYTES = 50 * 10**6  # videos and sounds: the single file carries them too
@@ -229,7 +230,7 @@ def check_content_classes(view: DeckView) -> Iterator[Problem]:
     for slide in view.slides:
         text = _without_code(slide.content)
         for match in CONTENT_CLASS.finditer(text):
-            if not _closes(text, match.end()):
+            if not match.group(1) and text_in_brackets(text, match.end()) is None:
                 line = slide.content_line + text.count("\n", 0, match.start())
                 yield Problem(line, f"'{match.group(0)}' is never closed with ']': Remark would show it "
                                     "as raw text; add the closing ']'")
@@ -271,7 +272,7 @@ def validate_deck(project: Project, deck: RenderedDeck) -> list[Slide]:
     problems = sorted((problem for _, check in CHECKS for problem in check(view)), key=lambda p: p.line)
     for problem in problems:
         if problem.warning:
-            warn(problem.message, deck.location(problem.line))
+            log.warning(problem.message, extra=at(deck.location(problem.line)))
     errors = [ValidationError(p.message, deck.location(p.line)) for p in problems if not p.warning]
     if errors:
         raise DeckErrors(errors)
@@ -310,14 +311,14 @@ def _source_file(project: Project, deck: str, path: str) -> Path | None:
 def _uncommented(html: str) -> str:
     """HTML without its comments, except those Remark breaks open: a content class such as
     ``<!-- .logo[<img src=...>] -->`` is expanded before the comment is seen, so its image loads."""
-    return HTML_COMMENT.sub(lambda m: m.group(0) if CONTENT_CLASS_IN.search(m.group(0)) else "", html)
+    return HTML_COMMENT.sub(lambda m: m.group(0) if CONTENT_CLASS.search(m.group(0)) else "", html)
 
 
 def _without_code(markdown: str) -> str:
     """Markdown with fenced blocks and inline code blanked (line count kept), where brackets are text."""
     lines, fence = [], ""
     for line in markdown.split("\n"):
-        opened = FENCE.match(line)
+        opened = FENCE_LINE.match(line)
         if fence or opened:
             if opened and not fence:
                 fence = opened.group(1)
@@ -327,16 +328,6 @@ def _without_code(markdown: str) -> str:
         else:
             lines.append(INLINE_CODE.sub("", line))
     return "\n".join(lines)
-
-
-def _closes(text: str, start: int) -> bool:
-    """Whether the '[' just before ``start`` has its ']' (brackets nest)."""
-    depth = 1
-    for char in text[start:]:
-        depth += (char == "[") - (char == "]")
-        if depth == 0:
-            return True
-    return False
 
 
 def _normal(code: str) -> str:

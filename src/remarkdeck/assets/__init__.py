@@ -15,11 +15,16 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import FONT_STYLES, combined_style, missing_packages
 from ..errors import BuildError
-from .fonts import (covered_code_points, faces_for_code_points, katex_faces_for_formulas, referenced_files,
-                          with_unicode_ranges)
 from ..project import Project
+from .files import FONT_STYLES, combined_style, missing_packages
+from .fonts import (
+    covered_code_points,
+    faces_for_code_points,
+    katex_faces_for_formulas,
+    referenced_files,
+    with_unicode_ranges,
+)
 
 BUNDLED = Path(__file__).parents[1] / "_assets"
 CHECKOUT = Path(__file__).parents[3] / "node_modules"  # remarkdeck run from its source tree (editable)

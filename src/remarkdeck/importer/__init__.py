@@ -9,12 +9,14 @@ write it all aside and move it into place (files.py), with its report (report.py
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from pathlib import Path
 
 from ..assets import Assets
 from ..errors import DeckImportError, Location
+from ..logs import at, collected_warnings, fail_on_warnings
 from ..project import Project
 from .code import SnippetFile, finish_headers, plan_snippets, slugify
 from .edits import Edit, apply_edits, moved_offset
@@ -29,12 +31,16 @@ from .report import ImportReport, SlideEntry, count_by
 from .source import DeckSource, read_source
 from .styles import page_styles
 
+log = logging.getLogger(__name__)
+
 BUILT_IN_MACROS = ("scale",)
 
 
-def import_deck(project: Project, source: Path, name: str | None = None) -> ImportReport:
+def import_deck(project: Project, source: Path, name: str | None = None, strict: bool = False) -> ImportReport:
     """Import the deck at ``source`` as ``name`` (default: from the file name); raises
-    DeckImportError, writing nothing, when it cannot or when the deck already exists."""
+    DeckImportError, writing nothing, when it cannot or when the deck already exists. What the
+    lecturer must fix is also logged as a warning at its line in ``source``; ``strict`` makes
+    those warnings an error (StrictError), raised before anything is written."""
     started = time.perf_counter()
     deck_source = read_source(source)
     deck = _deck_name(name, source)
@@ -83,8 +89,20 @@ def import_deck(project: Project, source: Path, name: str | None = None) -> Impo
     report.written = files.targets()
     report.seconds = time.perf_counter() - started
     files.report_text = report.text()
+    with collected_warnings() as warnings:
+        _log_warnings(report, slides, markdown, deck_source)
+    fail_on_warnings(warnings, strict, kept="nothing is written")
     write_deck_files(project, files)
     return report
+
+
+def _log_warnings(report: ImportReport, slides: list[RemarkSlide], markdown: str, source: DeckSource) -> None:
+    """Each problem the report names for the lecturer to fix, at its slide's line in the source."""
+    for index, message, near in report.warnings:
+        start = slides[index].start if slides else 0
+        found = markdown.find(near, start) if near else -1
+        line = line_of(markdown, found if found >= 0 else start)
+        log.warning(message, extra=at(Location(source.path, source.markdown_line + line - 1)))
 
 
 def _deck_name(name: str | None, source: Path) -> str:
@@ -118,15 +136,15 @@ def _plan_code(deck: str, snippets: list[SnippetFile], report: ImportReport, fil
                                        "separator would have split as code, as here; if a ``` is missing or "
                                        "stray in the original, fix it there and import again")
         if snippet.name in needs.syntax_errors:
-            report.note(snippet.slide, f"{snippet.filename} is not valid Python ({needs.syntax_errors[snippet.name]}): "
+            report.warn(snippet.slide, f"{snippet.filename} is not valid Python ({needs.syntax_errors[snippet.name]}): "
                                        "it fails under pytest until fixed")
         if undefined := needs.undefined.get(snippet.name):
             report.undefined_names[snippet.name] = undefined
-            report.note(snippet.slide, f"{snippet.filename} uses {', '.join(undefined)}, which no earlier snippet "
+            report.warn(snippet.slide, f"{snippet.filename} uses {', '.join(undefined)}, which no earlier snippet "
                                        f"defines: define in `snippets/{deck}/prelude.py`")
         if missing := needs.missing_packages.get(snippet.name):
             report.missing_packages[snippet.name] = missing
-            report.note(snippet.slide, f"{snippet.filename} imports {', '.join(missing)}, not installed here")
+            report.warn(snippet.slide, f"{snippet.filename} imports {', '.join(missing)}, not installed here")
     report.code_blocks = len(snippets)
     report.snippets = count_by(snippets, lambda s: s.suffix)
     report.pasted_outputs = sum(1 for s in snippets if s.kind == "output")
@@ -146,8 +164,8 @@ def _note_media(plan: MediaPlan, report: ImportReport, files: DeckFiles) -> None
         if change.kind == "copied":
             continue
         reason = {"missing": "not found", "remote": "on the web, not fetched"}.get(change.kind, change.kind)
-        report.note(change.slide, f"{change.original} ({reason}) replaced by the placeholder {change.target}: "
-                                  "put the real file there")
+        report.warn(change.slide, f"{change.original} ({reason}) replaced by the placeholder {change.target}: "
+                                  "put the real file there", near=change.original)
     report.pictures_copied = len(plan.copies)
     report.pictures_replaced = len(plan.placeholders)
 
@@ -162,7 +180,8 @@ def _formulas(project: Project, markdown: str, slides: list[RemarkSlide], report
     for result in results:
         if result.error:
             report.formulas_failing += 1
-            report.note(result.slide, f"formula KaTeX rejects: {_one_line(result.original)} ({result.error}); rewrite it")
+            report.warn(result.slide, f"formula KaTeX rejects: {_one_line(result.original)} ({result.error}); rewrite it",
+                        near=result.original.split("\n", 1)[0])
         else:
             report.formulas_translated += 1
             report.text_changes.append((tex_of(result.original), result.translated))
@@ -183,7 +202,7 @@ def _note_mojibake(markdown: str, slides: list[RemarkSlide], repairs, report: Im
         if repair.after != repair.before:
             report.note(index, f"mis-decoded text repaired: '{repair.before.strip()}' -> '{repair.after.strip()}'")
         else:
-            report.note(index, f"text looks mis-decoded but could not be repaired: '{repair.before.strip()}'")
+            report.warn(index, f"text looks mis-decoded but could not be repaired: '{repair.before.strip()}'")
 
 
 def _note_macros(deck: str, source: DeckSource, slides: list[RemarkSlide], report: ImportReport, files: DeckFiles) -> None:
@@ -194,5 +213,6 @@ def _note_macros(deck: str, source: DeckSource, slides: list[RemarkSlide], repor
     for slide in slides:
         for token in slide.macros():
             if token.name not in source.macros and token.name not in BUILT_IN_MACROS:
-                report.note(slide.index, f"macro '{token.name}' is not defined (not built in, not in the page): "
-                                         f"define remark.macros.{token.name} in templates/macros/{deck}.js")
+                report.warn(slide.index, f"macro '{token.name}' is not defined (not built in, not in the page): "
+                                         f"define remark.macros.{token.name} in templates/macros/{deck}.js",
+                            near=f"![:{token.name}")

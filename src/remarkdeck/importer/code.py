@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, replace
 from markdown_it import MarkdownIt
 
 from ..snippets.files import LANGUAGES
+from ..syntax import FENCE_PARTS
 from .edits import Edit
-from .lexer import FENCE_PARTS, Fence, RemarkSlide, Token
+from .lexer import Fence, RemarkSlide, Token
 from .names import SESSION_START, session_source
 
 PYTHON = {"python", "py", "python3", "py3", "ipython", "ipython3", "pycon"}

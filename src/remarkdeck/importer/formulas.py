@@ -15,6 +15,7 @@ from typing import Callable
 from .. import config
 from ..assets import Assets
 from ..katex import KaTeX
+from ..syntax import HTML_COMMENT
 from .code import prose_tokens
 from .edits import Edit
 from .lexer import RemarkSlide
@@ -36,7 +37,6 @@ DELIMITERS = {
 }
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*{}\[\]()#+\-.!_>])")  # marked's escape rule
 INLINE_CODE = re.compile(r"`[^`]+?`")
-COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 MACRO_NAME = re.compile(config.MACRO_NAME)
 ACCENTS = "vec|hat|bar|tilde|dot|ddot|mathbf|mathrm|mathcal|mathbb|boldsymbol|bm|overline|widehat|widetilde"
 
@@ -150,7 +150,7 @@ def check_formulas(source: str, slides: list[RemarkSlide], katex: KatexChecker) 
 def _masked(text: str) -> str:
     """The text with inline code and HTML comments blanked (same length), where $ is not math."""
     blank = lambda m: re.sub(r"[^\n]", " ", m.group(0))
-    return COMMENT.sub(blank, INLINE_CODE.sub(blank, text))
+    return HTML_COMMENT.sub(blank, INLINE_CODE.sub(blank, text))
 
 
 def _check(slide: int, markdown: str, display: bool, katex: KatexChecker) -> FormulaResult | None:

@@ -11,25 +11,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# lexer.js regexByName; JavaScript's `$` (end of input) is `\Z` here, `\w` is ASCII-only there.
-_CODE = r"(?:^|\n)( {4}[^\n]+\n*)+"
-_INLINE_CODE = r"`([^`]+?)`"
-_CONTENT = r"(?:\\)?((?:\.[a-zA-Z_\-][a-zA-Z\-_0-9]*)+)\["
-_FENCES = r"(?:^|\n) *(`{3,}|~{3,}) *(?:\S+)? *\n(?:[\s\S]+?)\s*\4 *(?:\n+|\Z)"
-_DEF = r"(?:^|\n) *\[([^\]]+)\]: *<?([^\s>]+)>?(?: +[\"(]([^\n]+)[\")])? *(?:\n+|\Z)"
-_MACRO = r"!\[:([^\] ]+)([^\]]*)\](?:\(([^\)]*)\))?"
-_SEPARATOR = r"(?:^|\n)(---?)(?:\n|\Z)"
-_NOTES_SEPARATOR = r"(?:^|\n)(\?{3})(?:\n|\Z)"
-# group numbers of the combined expressions, as in lexer.js
-CODE, INLINE_CODE, CONTENT, FENCES, DEF, DEF_HREF, DEF_TITLE, MACRO, MACRO_ARGS, MACRO_OBJ, SEPARATOR, NOTES = range(1, 13)
-
-BLOCK = re.compile("|".join((_CODE, _INLINE_CODE, _CONTENT, _FENCES, _DEF, _MACRO, _SEPARATOR, _NOTES_SEPARATOR)))
-INLINE = re.compile("|".join((_CODE, _INLINE_CODE, _CONTENT, _FENCES, _DEF, _MACRO)))
-
-# parser.js extractProperties: `key: value` lines at the very top, or `<!-- key: value -->` anywhere
-# in the slide's text before its first content class.
-PROPERTY_FINDER = re.compile(r"^\n*([-\w]+):([^$\n]*)|\n*(?:<!--\s*)([-\w]+):([^$\n]*?)(?:\s*-->)", re.I | re.A)
-FENCE_PARTS = re.compile(r"\n?( *)(`{3,}|~{3,}) *(\S+)? *\n([\s\S]+?)\s*\2 *(?=\n|\Z)", re.A)
+from ..syntax import (
+    BLOCK,
+    CODE,
+    CONTENT,
+    DEF,
+    DEF_HREF,
+    FENCE_PARTS,
+    FENCES,
+    INLINE,
+    INLINE_CODE,
+    MACRO,
+    MACRO_ARGS,
+    MACRO_OBJ,
+    NOTES,
+    PROPERTY_FINDER,
+    SEPARATOR,
+    text_in_brackets,
+)
 
 
 @dataclass
@@ -138,7 +137,7 @@ def _lex(src: str, regex: re.Pattern, offset: int, depth: int, tokens: list[Toke
         elif _group(cap, NOTES):
             tokens.append(Token("notes_separator", at, offset + cap.end(), cap.group(NOTES), depth=depth))
         elif cap.group(CONTENT):
-            inner = _text_in_brackets(src, cap.end())
+            inner = text_in_brackets(src, cap.end())
             if inner is None:
                 tokens.append(Token("text", at, offset + cap.end(), cap.group(0), depth=depth))
             elif cap.group(0).startswith("\\"):
@@ -160,15 +159,6 @@ def _lex(src: str, regex: re.Pattern, offset: int, depth: int, tokens: list[Toke
 def _group(cap: re.Match, number: int) -> str | None:
     """A group of the block expression; the inline one has no separators."""
     return cap.group(number) if number <= cap.re.groups else None
-
-
-def _text_in_brackets(src: str, start: int) -> str | None:
-    """lexer.js getTextInBrackets: the text up to the ']' that balances the '[' before ``start``."""
-    depth, pos = 1, start
-    while depth > 0 and pos < len(src):
-        depth += (src[pos] == "[") - (src[pos] == "]")
-        pos += 1
-    return src[start:pos - 1] if depth == 0 else None
 
 
 def parse(source: str) -> list[RemarkSlide]:

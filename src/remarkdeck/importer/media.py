@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..syntax import HTML_COMMENT, PROPERTY_COMMENT
 from .code import prose_tokens
 from .edits import Edit
 from .lexer import RemarkSlide, Token
@@ -24,8 +25,6 @@ SOURCE_ATTRIBUTE = re.compile(r"""\s(src|poster)\s*=\s*(["']?)([^"'\s>]+)\2""", 
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""", re.I)
 STYLE_PLACES = re.compile(r"<[^>]*>|^background-image:.*$|<!--\s*background-image:.*?-->", re.I | re.M)
 SIZE_ATTRIBUTE = re.compile(r"""\s(width|height|class|style)\s*=\s*(["'])(.*?)\2""", re.I)
-COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-LIVE_COMMENT = re.compile(r"<!--\s*[-\w]+:")  # Remark reads it as a slide property
 INLINE_CODE = re.compile(r"`[^`]+?`")
 MEDIA_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".mp4", ".webm", ".ogg",
                   ".ogv", ".mov", ".mp3", ".wav", ".m4a", ".pdf"}
@@ -132,7 +131,7 @@ def _looks_like_media(value: str) -> bool:
 
 def _masked(text: str) -> list[tuple[int, int]]:
     """Spans Remark does not load from: plain HTML comments and inline code."""
-    spans = [m.span() for m in COMMENT.finditer(text) if not LIVE_COMMENT.match(m.group(0))]
+    spans = [m.span() for m in HTML_COMMENT.finditer(text) if not PROPERTY_COMMENT.match(m.group(0))]
     return spans + [m.span() for m in INLINE_CODE.finditer(text)]
 
 

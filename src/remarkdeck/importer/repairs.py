@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..syntax import CONTENT_CLASS
 from ..validate import REMARK_PROPERTIES
 from .edits import Edit
 from .lexer import RemarkSlide
@@ -15,7 +16,6 @@ from .lexer import RemarkSlide
 NAME_LINE = re.compile(r"^(name:\s*)(\S.*?)\s*$|(<!--\s*name:\s*)(\S.*?)(\s*-->)", re.M)
 MARKDOWN_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*#([^)\s]*)\s*\)")
 HTML_LINK = re.compile(r"""<a\b[^>]*?\shref\s*=\s*["']#([^"']*)["'][^>]*>(.*?)</a\s*>""", re.I | re.S)
-CONTENT_CLASS = re.compile(r"(?<![\w\\])\.[A-Za-z][-\w]*(?:\.[A-Za-z][-\w]*)*\[")
 INLINE_CODE = re.compile(r"`[^`]+?`")
 
 
@@ -92,7 +92,7 @@ def _drop_dangling_links(token, slide: int, names: set[str], repairs: list[Repai
 def _escape_unclosed(token, slide: int, repairs: list[Repair], edits: list[Edit]) -> None:
     code = [m.span() for m in INLINE_CODE.finditer(token.text)]
     for match in CONTENT_CLASS.finditer(token.text):
-        if any(a <= match.start() < b for a, b in code):
+        if match.group(1) or any(a <= match.start() < b for a, b in code):
             continue
         at = token.start + match.start()
         edits.append(Edit(at, at, "\\"))

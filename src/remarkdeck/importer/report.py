@@ -37,10 +37,18 @@ class ImportReport:
     missing_packages: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
     shown_slides: int = 0
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (slide index, message, text near it)
 
     def note(self, slide_index: int, message: str) -> None:
         if message not in self.slides[slide_index].notes:
             self.slides[slide_index].notes.append(message)
+
+    def warn(self, slide_index: int, message: str, near: str = "") -> None:
+        """A note that is also a problem for the lecturer to fix (a warning; an error under --strict);
+        ``near``: source text on the slide that the warning is about, to point at its line."""
+        self.note(slide_index, message)
+        if (slide_index, message, near) not in self.warnings:
+            self.warnings.append((slide_index, message, near))
 
     def text(self) -> str:
         kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.snippets.items()))

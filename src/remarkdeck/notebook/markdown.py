@@ -8,12 +8,11 @@ from __future__ import annotations
 import re
 import textwrap
 
-# Remark 0.14's content class (src/remark/lexer.js, CONTENT): `.a.b[` , or `\.a[` for literal text
-CONTENT_CLASS = re.compile(r"(\\)?((?:\.[a-zA-Z_\-][a-zA-Z\-_0-9]*)+)\[")
+from ..syntax import CONTENT_CLASS, HTML_COMMENT, text_in_brackets
+
 # Remark's link definition (lexer.js, DEF): Remark collects them over the whole deck
 LINK_DEFINITION = re.compile(r"""^ *\[([^\]]+)\]: *<?([^\s>]+)>?(?: +["(]([^\n]+)[")])? *$""", re.M)
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
-HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 # What marked (Remark's Markdown) unescapes, and so what a formula on a slide was written around:
 # `\\{w, b\\}` reaches KaTeX as `\{w, b\}`, and must reach Jupyter (which leaves formulas alone) so.
 MARKED_ESCAPE = re.compile(r"\\([\\`*{}\[\]()#+\-.!_>])")
@@ -54,7 +53,7 @@ def unwrap_content_classes(text: str) -> str:
     ``\\.red[text]`` the literal ``.red[text]``; a ``.x[`` without its ``]`` stays text, as in Remark."""
     out, position = [], 0
     while match := CONTENT_CLASS.search(text, position):
-        inside = _text_in_brackets(text, match.end())
+        inside = text_in_brackets(text, match.end())
         out.append(text[position:match.start()])
         if inside is None:
             out.append(match.group(0))
@@ -69,16 +68,6 @@ def unwrap_content_classes(text: str) -> str:
             out.append(f"\n{textwrap.dedent(inner).strip(chr(10))}\n" if "\n" in inside else inner)
     out.append(text[position:])
     return "".join(out)
-
-
-def _text_in_brackets(text: str, offset: int) -> str | None:
-    """Remark's getTextInBrackets: the text up to the ``]`` that closes (brackets nest), if any."""
-    depth = 1
-    for position in range(offset, len(text)):
-        depth += (text[position] == "[") - (text[position] == "]")
-        if depth == 0:
-            return text[offset:position]
-    return None
 
 
 def _protect(protected: list[str], code: str) -> str:

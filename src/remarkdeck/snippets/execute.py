@@ -22,8 +22,8 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .interactive import SessionMismatch, run_session, run_showing_last
 from .files import header_lines
+from .interactive import SessionMismatch, run_session, run_showing_last
 
 SEED = 0
 MAX_OUTPUT_BYTES = 1 << 20  # what a slide can show is far less; the rest is cut

@@ -7,16 +7,19 @@ their current key; the worker (and so TensorFlow) starts only then.
 from __future__ import annotations
 
 import difflib
+import logging
 import tempfile
 from pathlib import Path
 
-from .cache import ResultCache, snippet_key
-from ..errors import Location, SnippetError, warn
-from .execute import RunResult
+from ..errors import Location, SnippetError
+from ..logs import at
 from ..project import Project
-from .runner import SnippetRunner
+from .cache import ResultCache, snippet_key
+from .execute import RunResult
 from .files import SnippetLibrary
+from .runner import SnippetRunner
 
+log = logging.getLogger(__name__)
 
 class SnippetOutputs:
     """The ``Outputs`` a build renders with; also counts what it ran."""
@@ -80,9 +83,9 @@ class SnippetOutputs:
             stored = self.cache.store(self.deck, name, key, result, Path(scratch))
         if cached is not None and cached.stdout != result.stdout:
             stored.changed_from = cached.stdout
-            warn(f"snippet '{name}' printed something else than last time with the same code and "
-                 "data (time, randomness without a seed, ordering?); slides must show reproducible "
-                 "output:\n" + output_diff(cached.stdout, result.stdout), Location(snippet.path))
+            log.warning(f"snippet '{name}' printed something else than last time with the same code and "
+                        "data (time, randomness without a seed, ordering?); slides must show reproducible "
+                        "output:\n" + output_diff(cached.stdout, result.stdout), extra=at(Location(snippet.path)))
         return stored
 
 
