@@ -18,13 +18,13 @@ from ..assets import Assets
 from ..errors import DeckImportError, Location
 from ..logs import at, collected_warnings, fail_on_warnings
 from ..project import Project
-from .code import SnippetFile, finish_headers, plan_snippets, slugify
+from .code import SnippetFile, finish_headers, plan_snippets
 from .edits import Edit, apply_edits, moved_offset
 from .files import DeckFiles, front_matter, refuse_existing, write_deck_files
 from .formulas import KatexChecker, check_formulas, katex_macros, tex_of
 from .lexer import RemarkSlide, clean_input, line_of, parse
 from .media import MediaPlan, rewrite_media
-from .mojibake import repair_text
+from .mojibake import Repair, repair_text
 from .names import infer_requirements
 from .repairs import repair_deck
 from .report import ImportReport, SlideEntry, count_by
@@ -45,55 +45,115 @@ def import_deck(project: Project, source: Path, name: str | None = None, strict:
     deck_source = read_source(source)
     deck = _deck_name(name, source)
     refuse_existing(project, deck)
-    markdown, mojibake = repair_text(deck_source.markdown)
-    markdown = clean_input(markdown)
-    slides = parse(markdown)
-    report = ImportReport(deck, project.relative(source), _slide_entries(slides))
-    report.shown_slides = sum(slide.shown for slide in slides)
+    markdown, slides, mojibake = _parse(deck_source)
+    report = _new_report(project, source, deck, slides)
     files = DeckFiles(deck)
-
-    # Remark reads a code line's leading `*` as a highlight marker only with highlightLines; a page
-    # that does not turn it on showed the star (a Markdown file alone: taken as markers)
-    markers = deck_source.page is None or bool(deck_source.options.get("highlightLines"))
-    snippets, edits = plan_snippets(markdown, slides, markers)
-    if not markers and any(line.startswith("*") for snippet in snippets for line in snippet.body):
-        report.deck_notes.append("the page does not turn on Remark's highlightLines, so code lines starting with "
-                                 "'*' showed their star and keep it; to highlight such a line instead, remove "
-                                 "the star and use snippet(..., highlight=[...])")
-    _plan_code(deck, snippets, report, files)
-    plan = MediaPlan(deck, deck_source.base)
-    edits += rewrite_media(markdown, slides, plan)
-    files.styles, style_notes = page_styles(deck_source, plan)
-    report.deck_notes += style_notes
-    if files.styles:
-        report.deck_notes.append(f"the page's own CSS copied to templates/styles/{deck}.css, which the build "
-                                 "puts after the theme")
-    _note_media(plan, report, files)
-    math_macros, macro_notes = katex_macros(deck_source.math_macros)
-    report.deck_notes += macro_notes
+    edits = _code_edits(deck, deck_source, markdown, slides, report, files)
+    edits += _media_edits(deck, deck_source, markdown, slides, report, files)
+    math_macros = _math_macros(deck_source, report)
     edits += _formulas(project, markdown, slides, report, math_macros)
-    repairs, repair_edits = repair_deck(markdown, slides)
-    edits += repair_edits
-    for repair in repairs:
-        report.note(repair.slide, repair.message)
+    edits += _repair_edits(markdown, slides, report)
     _note_mojibake(markdown, slides, mojibake, report)
     _note_macros(deck, deck_source, slides, report, files)
-
-    body, anchors = apply_edits(markdown, edits)
-    head, settings_notes = front_matter(deck_source, slides, markdown, math_macros)
-    report.deck_notes += deck_source.notes + settings_notes
-    files.deck_text = head + body
-    head_lines = head.count("\n")
-    for slide, entry in zip(slides, report.slides):
-        entry.line = head_lines + line_of(body, moved_offset(anchors, slide.start))
-    report.written = files.targets()
-    report.seconds = time.perf_counter() - started
-    files.report_text = report.text()
+    files.deck_text = _edited_deck(deck_source, markdown, slides, edits, math_macros, report)
+    _finish_report(report, files, started)
     with collected_warnings() as warnings:
         _log_warnings(report, slides, markdown, deck_source)
     fail_on_warnings(warnings, strict, kept="nothing is written")
     write_deck_files(project, files)
     return report
+
+
+def _parse(deck_source: DeckSource) -> tuple[str, list[RemarkSlide], list[Repair]]:
+    """The deck's Markdown, repaired and cleaned as Remark cleans it, its slides, and the
+    mis-decoded text found in it."""
+    markdown, mojibake = repair_text(deck_source.markdown)
+    markdown = clean_input(markdown)
+    return markdown, parse(markdown), mojibake
+
+
+def _new_report(project: Project, source: Path, deck: str, slides: list[RemarkSlide]) -> ImportReport:
+    report = ImportReport(deck, project.relative(source), _slide_entries(slides))
+    report.shown_slides = sum(slide.shown for slide in slides)
+    return report
+
+
+def _code_edits(deck: str, deck_source: DeckSource, markdown: str, slides: list[RemarkSlide], report: ImportReport,
+                files: DeckFiles) -> list[Edit]:
+    markers = _reads_highlight_markers(deck_source)
+    snippets, edits = plan_snippets(markdown, slides, markers)
+    if not markers:
+        _note_stars_kept(snippets, report)
+    _plan_code(deck, snippets, report, files)
+    return edits
+
+
+def _reads_highlight_markers(deck_source: DeckSource) -> bool:
+    # Remark reads a code line's leading `*` as a highlight marker only with highlightLines; a page
+    # that does not turn it on showed the star (a Markdown file alone: taken as markers)
+    return deck_source.page is None or bool(deck_source.options.get("highlightLines"))
+
+
+def _note_stars_kept(snippets: list[SnippetFile], report: ImportReport) -> None:
+    if any(line.startswith("*") for snippet in snippets for line in snippet.body):
+        report.deck_notes.append("the page does not turn on Remark's highlightLines, so code lines starting with "
+                                 "'*' showed their star and keep it; to highlight such a line instead, remove "
+                                 "the star and use snippet(..., highlight=[...])")
+
+
+def _media_edits(deck: str, deck_source: DeckSource, markdown: str, slides: list[RemarkSlide], report: ImportReport,
+                 files: DeckFiles) -> list[Edit]:
+    plan = MediaPlan(deck, deck_source.base)
+    edits = rewrite_media(markdown, slides, plan)
+    _copy_page_styles(deck, deck_source, plan, report, files)
+    _note_media(plan, report, files)
+    return edits
+
+
+def _copy_page_styles(deck: str, deck_source: DeckSource, plan: MediaPlan, report: ImportReport,
+                      files: DeckFiles) -> None:
+    files.styles, style_notes = page_styles(deck_source, plan)
+    report.deck_notes += style_notes
+    if files.styles:
+        report.deck_notes.append(f"the page's own CSS copied to templates/styles/{deck}.css, which the build "
+                                 "puts after the theme")
+
+
+def _math_macros(deck_source: DeckSource, report: ImportReport) -> dict[str, str]:
+    math_macros, macro_notes = katex_macros(deck_source.math_macros)
+    report.deck_notes += macro_notes
+    return math_macros
+
+
+def _repair_edits(markdown: str, slides: list[RemarkSlide], report: ImportReport) -> list[Edit]:
+    repairs, edits = repair_deck(markdown, slides)
+    for repair in repairs:
+        report.note(repair.slide, repair.message)
+    return edits
+
+
+def _edited_deck(deck_source: DeckSource, markdown: str, slides: list[RemarkSlide], edits: list[Edit],
+                 math_macros: dict[str, str], report: ImportReport) -> str:
+    """The imported deck's text: its front matter, then the Markdown with every edit applied."""
+    body, anchors = apply_edits(markdown, edits)
+    head, settings_notes = front_matter(deck_source, slides, markdown, math_macros)
+    report.deck_notes += deck_source.notes + settings_notes
+    _number_slide_lines(slides, report, head, body, anchors)
+    return head + body
+
+
+def _number_slide_lines(slides: list[RemarkSlide], report: ImportReport, head: str, body: str,
+                        anchors: list[tuple[int, int]]) -> None:
+    """Each slide's line in the written deck, for the report."""
+    head_lines = head.count("\n")
+    for slide, entry in zip(slides, report.slides):
+        entry.line = head_lines + line_of(body, moved_offset(anchors, slide.start))
+
+
+def _finish_report(report: ImportReport, files: DeckFiles, started: float) -> None:
+    report.written = files.targets()
+    report.seconds = time.perf_counter() - started
+    files.report_text = report.text()
 
 
 def _log_warnings(report: ImportReport, slides: list[RemarkSlide], markdown: str, source: DeckSource) -> None:

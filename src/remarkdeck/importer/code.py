@@ -183,28 +183,57 @@ def indented_blocks(source: str, slide: RemarkSlide, fences: list[Fence]) -> lis
     line_starts = [0] + [match.end() for match in re.finditer(r"\n", text)]
     blocks = []
     for token in COMMONMARK.parse(text):
-        if token.type == "fence" and token.map:
-            opening = slide.start + line_starts[token.map[0]]
-            parts = FENCE_PARTS.match(source, opening)
-            if parts and not any(fence.start <= opening < fence.end for fence in fences):
-                blocks.append(Fence(start=parts.start(1), end=parts.end(), indent=parts.group(1), marker=parts.group(2),
-                                    language=parts.group(3) or "", code=parts.group(4), depth=0,
-                                    in_notes=slide.notes_start is not None and opening >= slide.notes_start))
+        if not token.map:
             continue
-        if token.type != "code_block" or not token.map:
+        if token.type == "fence":
+            block = _fence_in_list_item(source, slide, slide.start + line_starts[token.map[0]], fences)
+        elif token.type == "code_block":
+            block = _indented_block(source, slide, text, line_starts, token, fences)
+        else:
             continue
-        lines = [number for number in range(*token.map) if text.split("\n")[number].strip()]
-        start = slide.start + line_starts[lines[0]]
-        end = slide.start + line_starts[lines[-1]] + len(text.split("\n")[lines[-1]])
-        if any(fence.start <= start < fence.end for fence in fences):
-            continue
-        first = source[start:end].split("\n")[0]
-        indent = " " * max(len(first) - len(first.lstrip(" ")) - 4, 0)
-        content = textwrap.dedent(token.content).rstrip("\n")  # relative to its list item, as written
-        code = "\n".join(indent + line if line else line for line in content.split("\n"))
-        blocks.append(Fence(start=start, end=end, indent=indent, marker="", language="", code=code,
-                            in_notes=slide.notes_start is not None and start >= slide.notes_start, depth=0))
+        if block is not None:
+            blocks.append(block)
     return blocks
+
+
+def _fence_in_list_item(source: str, slide: RemarkSlide, opening: int, fences: list[Fence]) -> Fence | None:
+    """The fence CommonMark finds starting at ``opening``, unless Remark's lexer found it too."""
+    parts = FENCE_PARTS.match(source, opening)
+    if not parts or _inside_fence(fences, opening):
+        return None
+    return Fence(start=parts.start(1), end=parts.end(), indent=parts.group(1), marker=parts.group(2),
+                 language=parts.group(3) or "", code=parts.group(4), depth=0, in_notes=_in_notes(slide, opening))
+
+
+def _indented_block(source: str, slide: RemarkSlide, text: str, line_starts: list[int], token,
+                    fences: list[Fence]) -> Fence | None:
+    """A block indented by four spaces as a Fence, its code indented as in its list item, unless it is
+    inside one of Remark's fences."""
+    start, end = _nonblank_span(text, line_starts, token.map)
+    start, end = slide.start + start, slide.start + end
+    if _inside_fence(fences, start):
+        return None
+    first = source[start:end].split("\n")[0]
+    indent = " " * max(len(first) - len(first.lstrip(" ")) - 4, 0)
+    content = textwrap.dedent(token.content).rstrip("\n")  # relative to its list item, as written
+    code = "\n".join(indent + line if line else line for line in content.split("\n"))
+    return Fence(start=start, end=end, indent=indent, marker="", language="", code=code,
+                 in_notes=_in_notes(slide, start), depth=0)
+
+
+def _nonblank_span(text: str, line_starts: list[int], line_range: list[int]) -> tuple[int, int]:
+    """Where in ``text`` the lines of ``line_range`` start and end, outer blank lines left out."""
+    lines = text.split("\n")
+    numbers = [number for number in range(*line_range) if lines[number].strip()]
+    return line_starts[numbers[0]], line_starts[numbers[-1]] + len(lines[numbers[-1]])
+
+
+def _inside_fence(fences: list[Fence], offset: int) -> bool:
+    return any(fence.start <= offset < fence.end for fence in fences)
+
+
+def _in_notes(slide: RemarkSlide, offset: int) -> bool:
+    return slide.notes_start is not None and offset >= slide.notes_start
 
 
 def prose_tokens(source: str, slide: RemarkSlide) -> list[Token]:

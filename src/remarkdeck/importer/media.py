@@ -146,25 +146,9 @@ def _rewrite_text(token: Token, slide: int, plan: MediaPlan) -> list[Edit]:
         taken.append((start, end))
         edits.append(Edit(token.start + start, token.start + end, new))
 
-    for match in MEDIA_ELEMENT.finditer(text):
-        if free(*match.span()):
-            _rewrite_element(match, slide, plan, replace)
-    for match in IFRAME.finditer(text):
-        if free(*match.span()):
-            _rewrite_iframe(match, slide, plan, replace)
-    for match in TAG.finditer(text):
-        for attribute in SOURCE_ATTRIBUTE.finditer(match.group(0)):
-            start = match.start() + attribute.start(3)
-            if free(start, start + len(attribute.group(3))):
-                replace(start, start + len(attribute.group(3)), plan.resolve(attribute.group(3), slide))
-    for match in MARKDOWN_IMAGE.finditer(text):
-        if free(match.start(1), match.end(1)):
-            replace(match.start(1), match.end(1), plan.resolve(match.group(1), slide))
-    for place in STYLE_PLACES.finditer(text):
-        for url in CSS_URL.finditer(place.group(0)):
-            start = place.start() + url.start(1)
-            if free(start, start + len(url.group(1))):
-                replace(start, start + len(url.group(1)), plan.resolve(url.group(1), slide))
+    for pattern, rewrite in MEDIA_RULES:
+        for match in pattern.finditer(text):
+            rewrite(match, slide, plan, free, replace)
     return edits
 
 
@@ -198,6 +182,48 @@ def _rewrite_iframe(match: re.Match, slide: int, plan: MediaPlan, replace) -> No
     image = _placeholder_img(match.group(0), picture, f"{what}: {src}")
     linked = f'<a href="{html.escape(src)}">{image}</a>' if status == "remote" else image
     replace(match.start(), match.end(), linked)
+
+
+def _whole_match(rewrite):
+    """A rule for an element rewritten as a whole by ``rewrite``, unless an earlier rule took part of it."""
+    def rule(match: re.Match, slide: int, plan: MediaPlan, free, replace) -> None:
+        if free(*match.span()):
+            rewrite(match, slide, plan, replace)
+    return rule
+
+
+def _each_url(urls_of):
+    """A rule that points each URL of a match, given as (offset in the text, URL) by ``urls_of``, at
+    its imported file, unless an earlier rule took it."""
+    def rule(match: re.Match, slide: int, plan: MediaPlan, free, replace) -> None:
+        for start, url in urls_of(match):
+            if free(start, start + len(url)):
+                replace(start, start + len(url), plan.resolve(url, slide))
+    return rule
+
+
+def _tag_sources(tag: re.Match) -> list[tuple[int, str]]:
+    return [(tag.start() + attribute.start(3), attribute.group(3)) for attribute in SOURCE_ATTRIBUTE.finditer(tag.group(0))]
+
+
+def _image_target(image: re.Match) -> list[tuple[int, str]]:
+    return [(image.start(1), image.group(1))]
+
+
+def _css_urls(place: re.Match) -> list[tuple[int, str]]:
+    return [(place.start() + url.start(1), url.group(1)) for url in CSS_URL.finditer(place.group(0))]
+
+
+# Where a slide's text names a picture, video or sound, and how each is rewritten, in order: a rule
+# leaves alone what an earlier one took (a <video>'s own <source> tags, a picture inside an
+# <iframe> replaced whole), and files are named (picture-2.png ...) in the order they are met.
+MEDIA_RULES = (
+    (MEDIA_ELEMENT, _whole_match(_rewrite_element)),
+    (IFRAME, _whole_match(_rewrite_iframe)),
+    (TAG, _each_url(_tag_sources)),
+    (MARKDOWN_IMAGE, _each_url(_image_target)),
+    (STYLE_PLACES, _each_url(_css_urls)),
+)
 
 
 def _placeholder_img(element: str, picture: str, alt: str) -> str:

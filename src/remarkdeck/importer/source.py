@@ -136,33 +136,49 @@ def read_source(path: Path) -> DeckSource:
 
 
 def _read_page(path: Path) -> DeckSource:
+    reader = _parsed_page(path)
+    scripts, missing = _page_scripts(path, reader.scripts)
+    run = _run_page(scripts)
+    macros = _macro_definitions(scripts)
+    notes = _page_notes(missing, run.problem)
+    chosen_by_url = "sourceUrl" in run.options or any("sourceUrl" in script for script in scripts)
+    if reader.textarea is not None and (reader.textarea.strip() or not chosen_by_url):
+        return DeckSource(path, path, _textarea_markdown(reader.textarea), path.parent, reader.title, run.options,
+                          macros, reader.textarea_line + 1, notes=notes, math_macros=run.math_macros,
+                          styles=reader.styles)
+    markdown_path = _markdown_file(path, run, chosen_by_url)
+    return DeckSource(markdown_path, path, read_text(markdown_path), path.parent, reader.title, run.options, macros,
+                      notes=notes, math_macros=run.math_macros, styles=reader.styles)
+
+
+def _parsed_page(path: Path) -> _PageReader:
     reader = _PageReader()
     reader.feed(read_text(path))
     reader.close()
-    scripts, missing = _page_scripts(path, reader.scripts)
-    run = _run_page(scripts)
-    options, problem = run.options, run.problem
-    macros = _macro_definitions(scripts)
+    return reader
+
+
+def _page_notes(missing: list[str], problem: str) -> list[str]:
+    """What the import could not read from the page, for the report."""
     notes = [f"the page loads the script {src}, which is not there: what it sets up (options, macros, TeX "
              "macros) is not read" for src in missing]
     if problem:
         notes.append(f"the options the page gives remark.create could not be read ({problem}): Remark's "
                      "defaults written to the front matter; edit them to match the page")
-    chosen_by_url = "sourceUrl" in options or any("sourceUrl" in script for script in scripts)
-    if reader.textarea is not None and (reader.textarea.strip() or not chosen_by_url):
-        markdown = reader.textarea
-        # the browser drops a newline right after <textarea>
-        markdown = markdown[1:] if markdown.startswith("\n") else markdown
-        return DeckSource(path, path, markdown, path.parent, reader.title, options, macros, reader.textarea_line + 1,
-                          notes=notes, math_macros=run.math_macros, styles=reader.styles)
-    url = options.get("sourceUrl")
+    return notes
+
+
+def _textarea_markdown(textarea: str) -> str:
+    # the browser drops a newline right after <textarea>
+    return textarea[1:] if textarea.startswith("\n") else textarea
+
+
+def _markdown_file(path: Path, run: PageRun, chosen_by_url: bool) -> Path:
+    """The local Markdown file the page loads by ``remark.create({sourceUrl: ...})``; raises
+    DeckImportError when the page names none, or one that cannot be read."""
+    url = run.options.get("sourceUrl")
     if not isinstance(url, str) or not url:
-        if problem or chosen_by_url:
-            raise DeckImportError("this page chooses the Markdown file of its slides when it runs "
-                                  f"({problem or 'sourceUrl is not a fixed file name'}): import that Markdown "
-                                  "file itself (remarkdeck import slides.md)", Location(path, 1))
-        raise DeckImportError("no Remark deck in this page: expected <textarea id=\"source\"> or "
-                              "remark.create({sourceUrl: \"deck.md\"})", Location(path, 1))
+        raise _no_fixed_markdown(path, run.problem, chosen_by_url)
     if urlsplit(url).scheme or urlsplit(url).netloc:
         raise DeckImportError(f"the deck is loaded from the web ({url}): download it and import the "
                               "Markdown file", Location(path, 1))
@@ -170,8 +186,17 @@ def _read_page(path: Path) -> DeckSource:
     if not markdown_path.is_file():
         raise DeckImportError(f"the page loads its slides from '{url}', which is not there "
                               f"(expected {markdown_path})", Location(path, 1))
-    return DeckSource(markdown_path, path, read_text(markdown_path), path.parent, reader.title, options, macros,
-                      notes=notes, math_macros=run.math_macros, styles=reader.styles)
+    return markdown_path
+
+
+def _no_fixed_markdown(path: Path, problem: str, chosen_by_url: bool) -> DeckImportError:
+    """Why no Markdown file can be read: the page picks it as it runs, or it holds no deck at all."""
+    if problem or chosen_by_url:
+        return DeckImportError("this page chooses the Markdown file of its slides when it runs "
+                               f"({problem or 'sourceUrl is not a fixed file name'}): import that Markdown "
+                               "file itself (remarkdeck import slides.md)", Location(path, 1))
+    return DeckImportError("no Remark deck in this page: expected <textarea id=\"source\"> or "
+                           "remark.create({sourceUrl: \"deck.md\"})", Location(path, 1))
 
 
 def _page_scripts(page: Path, scripts: list[tuple[str, str, str]]) -> tuple[list[str], list[str]]:

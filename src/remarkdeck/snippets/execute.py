@@ -210,28 +210,41 @@ def worker_main() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
     for line in sys.stdin:
         request = json.loads(line)
-        if request["op"] == "warm":
-            started = time.perf_counter()
-            try:
-                if request.get("prelude"):
-                    with contextlib.redirect_stdout(io.StringIO()):
-                        run_chain(Path(request["prelude"]), [])
-                # What the prelude imported (TensorFlow: some 300,000 objects) lives as long as the
-                # worker: freezing it keeps it out of every later collection, so that Keras'
-                # clear_session() between snippets (a full gc.collect()) takes 2 ms, not 200 ms.
-                gc.collect()
-                gc.freeze()
-                replies.write(json.dumps({"ok": True, "seconds": time.perf_counter() - started}) + "\n")
-            except BaseException as exc:
-                replies.write(json.dumps({"ok": False, "error": snippet_traceback(exc)}) + "\n")
-            continue
-        result = run_captured(
-            request["name"],
-            Path(request["prelude"]) if request.get("prelude") else None,
-            [Path(p) for p in request["chain"]],
-            Path(request["results"]),
-        )
-        replies.write(result.to_json() + "\n")
+        reply = _warm_reply(request) if request["op"] == "warm" else _run_reply(request)
+        replies.write(reply + "\n")
+
+
+def _warm_reply(request: dict) -> str:
+    """The worker made ready before its first snippet: the reply says how long it took, or why it failed."""
+    started = time.perf_counter()
+    try:
+        _warm(request.get("prelude"))
+        return json.dumps({"ok": True, "seconds": time.perf_counter() - started})
+    except BaseException as exc:
+        return json.dumps({"ok": False, "error": snippet_traceback(exc)})
+
+
+def _warm(prelude: str | None) -> None:
+    """Run the deck's prelude once, its prints dropped, so that what it imports is loaded before the
+    first snippet runs."""
+    if prelude:
+        with contextlib.redirect_stdout(io.StringIO()):
+            run_chain(Path(prelude), [])
+    # What the prelude imported (TensorFlow: some 300,000 objects) lives as long as the
+    # worker: freezing it keeps it out of every later collection, so that Keras'
+    # clear_session() between snippets (a full gc.collect()) takes 2 ms, not 200 ms.
+    gc.collect()
+    gc.freeze()
+
+
+def _run_reply(request: dict) -> str:
+    result = run_captured(
+        request["name"],
+        Path(request["prelude"]) if request.get("prelude") else None,
+        [Path(p) for p in request["chain"]],
+        Path(request["results"]),
+    )
+    return result.to_json()
 
 
 if __name__ == "__main__":
