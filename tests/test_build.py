@@ -11,17 +11,14 @@ import shutil
 
 import pytest
 
-from conftest import PROJECTS, tree_digest
+from helpers import PROJECTS, built_project, tree_digest
 
 BAD = sorted(path.name for path in PROJECTS.glob("bad-*"))
 
 
 @pytest.fixture
-def built_basic(sample_project, cli):
-    root = sample_project("basic")
-    result = cli(root, "build")
-    assert result.code == 0, result.stderr
-    return root
+def built_basic(tmp_path):
+    return built_project("basic", tmp_path)
 
 
 def test_basic_deck_builds_every_file_it_needs(built_basic):
@@ -36,7 +33,7 @@ def test_basic_deck_builds_every_file_it_needs(built_basic):
 
 
 def test_remark_is_the_official_release_byte_for_byte(built_basic):
-    from conftest import REPO
+    from helpers import REPO
 
     shipped = REPO / "node_modules" / "remark-slide" / "out" / "remark.min.js"
     assert (built_basic / "build" / "basic" / "vendor" / "remark.min.js").read_bytes() == shipped.read_bytes()

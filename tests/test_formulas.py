@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from conftest import REPO
+from helpers import REPO
 from remarkdeck.assets import Assets
 from remarkdeck.formulas import find_formulas
 from remarkdeck.katex import KaTeX

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO, run_cli, tree_digest
+from helpers import REPO, run_pytest, run_remarkdeck, tree_digest
 from remarkdeck import __version__
 from remarkdeck import init as init_module
 from remarkdeck.assets.files import asset_files
@@ -44,13 +44,13 @@ def user_environment(*path_first: Path) -> dict[str, str]:
 
 def test_init_writes_a_project_whose_deck_builds_and_whose_tests_pass(tmp_path):
     root = tmp_path / "demo"
-    done = run_cli(tmp_path, "init", "demo", "--title", "Fitting lines")
+    done = run_remarkdeck(tmp_path, "init", "demo", "--title", "Fitting lines")
     assert done.code == 0, done.stderr
     assert files_under(root) == SCAFFOLD_FILES
     assert done.stderr.splitlines()[0] == "wrote 13 files into demo/, with the deck slides/demo.md"
     assert 'title = "Fitting lines"' in (root / "slides" / "demo.md").read_text()
 
-    built = run_cli(root, "build")
+    built = run_remarkdeck(root, "build")
     assert built.code == 0, built.stderr
     assert "built build/demo/index.html: 5 slides, last number 4" in built.stderr
     assert "typeset 3 formula(s)" in built.stderr  # KaTeX accepts every formula of the demo
@@ -58,8 +58,7 @@ def test_init_writes_a_project_whose_deck_builds_and_whose_tests_pass(tmp_path):
     page = (root / "build" / "demo" / "index.html").read_text()
     assert "slope 2.17, intercept 0.32" in page  # the output() of fit.py, from running it
 
-    tested = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:xdist"], cwd=root,
-                            capture_output=True, text=True, timeout=300)
+    tested = run_pytest(root, "-q")
     assert tested.returncode == 0, tested.stdout + tested.stderr
     # four snippets, the two tests of what the deck teaches, and its solutions notebook
     assert "7 passed" in tested.stdout
@@ -70,7 +69,7 @@ def test_init_writes_a_project_whose_deck_builds_and_whose_tests_pass(tmp_path):
 
 
 def test_deck_name_and_title_default_to_the_folder(tmp_path):
-    done = run_cli(tmp_path, "init", "Physics 101")
+    done = run_remarkdeck(tmp_path, "init", "Physics 101")
     assert done.code == 0, done.stderr
     deck = (tmp_path / "Physics 101" / "slides" / "physics-101.md").read_text()
     assert 'title = "Physics 101"' in deck
@@ -82,7 +81,7 @@ def test_init_never_overwrites_and_then_writes_nothing(tmp_path):
     (root / "slides" / "demo.md").write_text("my own deck\n")
     (root / "Makefile").write_text("all:\n")
     before = tree_digest(root)
-    done = run_cli(tmp_path, "init", "course", "--deck", "demo")
+    done = run_remarkdeck(tmp_path, "init", "course", "--deck", "demo")
     assert done.code == 1
     message = "exists already: remarkdeck init never overwrites a file; choose a new folder, or move this file away"
     assert done.stderr.splitlines() == [f"course/Makefile: {message}", f"course/slides/demo.md: {message}"]
@@ -91,7 +90,7 @@ def test_init_never_overwrites_and_then_writes_nothing(tmp_path):
 
 @pytest.mark.parametrize("deck", ["Intro", "../escape", "_x", "a b"])
 def test_a_deck_name_that_cannot_be_a_file_name_is_refused(tmp_path, deck):
-    done = run_cli(tmp_path, "init", "course", "--deck", deck)
+    done = run_remarkdeck(tmp_path, "init", "course", "--deck", deck)
     assert done.code == 1
     assert done.stderr == (f"'{deck}' cannot name a deck: use lowercase letters, digits, '-' and '_' "
                            "(for example --deck intro-ml)\n")

@@ -6,11 +6,10 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from conftest import REPO, tree_digest
+from helpers import start_remarkdeck, tree_digest
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -97,9 +96,7 @@ def test_huge_output_is_bounded_and_the_build_survives(sample_project, cli):
 
 def slow_build(root: Path) -> subprocess.Popen:
     edit(root / "snippets" / "basic" / "hello.py", 'print("hello", x)', 'import time\ntime.sleep(3)\nprint("hello", x)')
-    env = dict(os.environ, REMARKDECK_NODE_MODULES=str(REPO / "node_modules"))
-    return subprocess.Popen([sys.executable, "-m", "remarkdeck", "build"], cwd=root, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return start_remarkdeck(root, "build", stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
 def wait_for(condition, seconds: float = 30) -> None:

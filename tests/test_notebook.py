@@ -8,16 +8,14 @@ twice, a shell snippet, a superseded slide, a picture, a figure and an exercise;
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import PROJECTS
+from helpers import built_project, copy_project, run_pytest
 from remarkdeck.notebook.markdown import jupyter_markdown
 from remarkdeck.slides import FENCE, fenced, split_slides, visible_slides
-from test_plugin import run_pytest
 
 REMARK_SYNTAX = [
     (re.compile(r"(?<![\w\\])\.[A-Za-z][-\w]*(?:\.[A-Za-z][-\w]*)*\["), "content class"),
@@ -43,13 +41,7 @@ def _without_code(markdown: str) -> str:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from conftest import run_cli
-
-    root = tmp_path_factory.mktemp("nb") / "notebook"
-    shutil.copytree(PROJECTS / "notebook", root)
-    done = run_cli(root, "build")
-    assert done.code == 0, done.stderr
-    return root
+    return built_project("notebook", tmp_path_factory.mktemp("nb"))
 
 
 def cells(root: Path, name: str) -> list[tuple[str, str, list[str]]]:
@@ -157,18 +149,16 @@ def test_remark_markdown_as_jupyter_markdown(remark, jupyter):
 # -- the notebook run by the pytest plugin ---------------------------------------------------------
 
 def test_plugin_runs_the_solutions_notebook_of_each_deck(tmp_path):
-    root = tmp_path / "notebook"
-    shutil.copytree(PROJECTS / "notebook", root)
-    run = run_pytest(root, "slides")
+    root = copy_project("notebook", tmp_path)
+    run = run_pytest(root, "-rA", "slides")
     assert "PASSED slides/notebook.md::notebook-solutions.ipynb" in run.stdout, run.stdout
     assert not (root / "build").exists() or not list((root / "build").glob("*/notebook*.ipynb"))
 
 
 @pytest.fixture(scope="module")
 def faults_run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("nbfaults") / "notebook-faults"
-    shutil.copytree(PROJECTS / "notebook-faults", root)
-    return root, run_pytest(root, "slides", "snippets")
+    root = copy_project("notebook-faults", tmp_path_factory.mktemp("nbfaults"))
+    return root, run_pytest(root, "-rA", "slides", "snippets")
 
 
 def test_snippets_that_pass_alone_fail_in_the_notebook(faults_run):
@@ -203,7 +193,7 @@ def test_an_interactive_session_is_a_cell_per_prompt_and_runs_in_the_notebook(sa
     assert "math.sqrt(16)" in code
     assert "for n in numbers:\n    total += n" in code
     assert not [source for source in code if re.search(r"^(>>>|\.\.\.|In \[\d+\]:|Out\[)", source, re.M)]
-    run = run_pytest(root, "slides")
+    run = run_pytest(root, "-rA", "slides")
     assert run.returncode == 0, run.stdout[-3000:]
     assert "PASSED slides/imported.md::imported-solutions.ipynb" in run.stdout
 

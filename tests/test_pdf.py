@@ -12,7 +12,6 @@ import io
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECTS, REPO, run_cli, tree_digest
+from helpers import PROJECTS, built_project, copy_lecture, copy_project, run_remarkdeck, tree_digest
 from pdf_reader import document_info, gray_pixels, page_count, page_sizes, page_texts, words
 from remarkdeck import browser as browser_module
 from remarkdeck import pdf as pdf_module
@@ -53,26 +52,19 @@ RATIOS = {"print": 16 / 9, "square": 4 / 3}
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """projects/print copied and built once for this module (no PDF yet)."""
-    root = tmp_path_factory.mktemp("print") / "print"
-    shutil.copytree(PROJECTS / "print", root)
-    done = run_cli(root, "build")
-    assert done.code == 0, done.stderr
-    return root
+    return built_project("print", tmp_path_factory.mktemp("print"))
 
 
 @pytest.fixture(scope="module")
 def printed(built, tmp_path_factory):
     """The built project printed once: ``remarkdeck pdf`` for every deck."""
-    root = tmp_path_factory.mktemp("printed") / "print"
-    shutil.copytree(built, root)
-    return root, run_cli(root, "pdf")
+    root = copy_project(built, tmp_path_factory.mktemp("printed"))
+    return root, run_remarkdeck(root, "pdf")
 
 
 @pytest.fixture
 def built_copy(built, tmp_path) -> Path:
-    root = tmp_path / "print"
-    shutil.copytree(built, root)
-    return root
+    return copy_project(built, tmp_path)
 
 
 # -- printing ----------------------------------------------------------------------------------------
@@ -211,7 +203,7 @@ def test_index_offers_the_pdfs(printed):
 
 
 def test_handout_with_notes_under_each_slide(built_copy):
-    done = run_cli(built_copy, "pdf", "--notes", "print")
+    done = run_remarkdeck(built_copy, "pdf", "--notes", "print")
     assert done.code == 0, done.stderr
     assert "printed build/print-handout.pdf: 5 pages with notes" in done.stderr.splitlines()
     handout = built_copy / "build" / "print-handout.pdf"
@@ -230,7 +222,7 @@ def test_quiet_prints_warnings_only_and_a_stale_build_is_named(built_copy):
     source = built_copy / "slides" / "square.md"
     later = (built_copy / "build" / "square" / "index.html").stat().st_mtime + 10
     os.utime(source, (later, later))
-    done = run_cli(built_copy, "pdf", "-q", "square")
+    done = run_remarkdeck(built_copy, "pdf", "-q", "square")
     assert done.code == 0
     assert done.stderr == ("slides/square.md: warning: changed since build/square/index.html was built: "
                            "the PDFs show the last build; run `remarkdeck build` first\n")
@@ -264,7 +256,7 @@ def test_timeout_names_what_was_not_ready(built_copy, silent_server):
                                    f'src: url({silent_server}/slow.woff2); }}</style></head>')
     html = html.replace("## Three steps", f'## Three steps \\u003cimg src=\\"{silent_server}/slow.png\\"\\u003e', 1)
     page.write_text(html)
-    done = run_cli(built_copy, "pdf", "print", "--timeout", "2")
+    done = run_remarkdeck(built_copy, "pdf", "print", "--timeout", "2")
     assert (done.code, done.stderr) == (1, (
         f"build/print/index.html: not ready to print after 2 s: images not decoded: {silent_server}/slow.png; "
         "fonts still loading: Slow Font\n"))
@@ -300,7 +292,7 @@ def test_a_browser_that_does_not_start(built_copy, tmp_path, monkeypatch):
     fake.chmod(0o755)
     monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
     monkeypatch.setenv("REMARKDECK_BROWSER", str(fake))
-    done = run_cli(built_copy, "pdf")
+    done = run_remarkdeck(built_copy, "pdf")
     assert done.code == 1
     assert done.stderr.startswith(f"could not start the browser {fake} ($REMARKDECK_BROWSER): ")
     assert len(done.stderr.splitlines()) == 1
@@ -311,8 +303,7 @@ def test_a_browser_that_does_not_start(built_copy, tmp_path, monkeypatch):
 def test_a_browser_crash_while_printing_keeps_the_last_pdfs(printed, tmp_path, monkeypatch, capsys, dying):
     """The page's process (or the whole browser) killed between the two print passes: a clear
     error, exit 1, and the PDFs of the last print untouched (the new full PDF is not kept alone)."""
-    root = tmp_path / "print"
-    shutil.copytree(printed[0], root)
+    root = copy_project(printed[0], tmp_path)
     before = tree_digest(root / "build")
     real = pdf_module.print_handout
 
@@ -335,11 +326,11 @@ def test_a_browser_crash_while_printing_keeps_the_last_pdfs(printed, tmp_path, m
 def test_remarkdeck_browser_names_a_bad_setting(built_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
     monkeypatch.setenv("REMARKDECK_BROWSER", str(tmp_path / "nowhere"))
-    done = run_cli(built_copy, "browser")
+    done = run_remarkdeck(built_copy, "browser")
     assert (done.code, done.stderr) == (1, f"$REMARKDECK_BROWSER is '{tmp_path / 'nowhere'}', which is not an "
                                            "executable file: fix or unset it\n")
     monkeypatch.setenv("REMARKDECK_BROWSER", sys.executable)
-    done = run_cli(built_copy, "browser")
+    done = run_remarkdeck(built_copy, "browser")
     assert (done.code, done.stdout) == (0, f"{sys.executable} ($REMARKDECK_BROWSER)\n")
 
 
@@ -400,15 +391,10 @@ def test_progress_bar_on_a_terminal_plain_lines_elsewhere_nothing_when_quiet(mon
 @pytest.fixture(scope="module")
 def lecture(tmp_path_factory):
     """The repository's lecture built in a copy (its snippet cache too, so nothing reruns) and printed."""
-    root = tmp_path_factory.mktemp("lecture")
-    for name in ("slides", "snippets", "templates", "img"):
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, root / name)
-    if (REPO / "build" / ".cache").is_dir():
-        shutil.copytree(REPO / "build" / ".cache", root / "build" / ".cache")
-    done = run_cli(root, "build", "intro-ml", timeout=1800)
+    root = copy_lecture(tmp_path_factory.mktemp("lecture"))
+    done = run_remarkdeck(root, "build", "intro-ml", timeout=1800)
     assert done.code == 0, done.stderr
-    done = run_cli(root, "pdf", "intro-ml")
+    done = run_remarkdeck(root, "pdf", "intro-ml")
     assert done.code == 0, done.stderr
     return root
 

@@ -3,30 +3,17 @@ an imported deck's snippets checked against the outputs pasted under them (``imp
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
-
-
-def run_pytest(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, REMARKDECK_NODE_MODULES=str(REPO / "node_modules"))
-    env.pop("PYTEST_XDIST_WORKER", None)
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", *args],
-                          cwd=root, env=env, capture_output=True, text=True, timeout=300)
+from helpers import copy_project, run_pytest
 
 
 @pytest.fixture(scope="module")
 def faults_run(tmp_path_factory):
-    import shutil
-
-    root = tmp_path_factory.mktemp("faults") / "faults"
-    shutil.copytree(Path(__file__).parent / "projects" / "faults", root)
-    return root, run_pytest(root, "snippets")
+    root = copy_project("faults", tmp_path_factory.mktemp("faults"))
+    return root, run_pytest(root, "-rA", "snippets")
 
 
 def test_one_item_per_snippet_and_each_fault_fails_alone(faults_run):
@@ -76,7 +63,7 @@ def test_same_output_alone_and_in_the_suite(faults_run):
     root, _ = faults_run
     entry = next((root / "build" / ".cache" / "snippets" / "faults").glob("later-*/result.json"))
     in_suite = entry.read_text()
-    alone = run_pytest(root, "snippets/faults/later.py")
+    alone = run_pytest(root, "-rA", "snippets/faults/later.py")
     assert "1 passed" in alone.stdout
     import json
 
@@ -86,14 +73,6 @@ def test_same_output_alone_and_in_the_suite(faults_run):
 
 # -- outputs pasted under code (tests/projects/imported) ---------------------------------------------
 
-def copy_project(tmp_path: Path, name: str) -> Path:
-    import shutil
-
-    root = tmp_path / name
-    shutil.copytree(Path(__file__).parent / "projects" / name, root)
-    return root
-
-
 def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text, old
@@ -101,17 +80,17 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 
 def test_pasted_outputs_and_both_session_styles_pass(tmp_path):
-    root = copy_project(tmp_path, "imported")
-    run = run_pytest(root, "snippets")
+    root = copy_project("imported", tmp_path)
+    run = run_pytest(root, "-rA", "snippets")
     for item in ("squares.py::squares", "session.pycon::session", "ipython_session.pycon::ipython_session"):
         assert f"PASSED snippets/imported/{item}" in run.stdout
     assert "3 passed" in run.stdout
 
 
 def test_pasted_output_that_differs_fails_with_a_diff_and_the_slides(tmp_path):
-    root = copy_project(tmp_path, "imported")
+    root = copy_project("imported", tmp_path)
     replace_in(root / "snippets" / "imported" / "squares_output.txt", "[1, 4, 9]", "[1, 4, 8]")
-    run = run_pytest(root, "snippets/imported/squares.py")
+    run = run_pytest(root, "-rA", "snippets/imported/squares.py")
     assert "FAILED snippets/imported/squares.py::squares" in run.stdout
     assert ("snippet imported/squares printed something else than the output pasted in "
             "snippets/imported/squares_output.txt, shown on slide 2 (slides/imported.md:12); the code is "
@@ -126,20 +105,20 @@ def test_pasted_output_that_differs_fails_with_a_diff_and_the_slides(tmp_path):
 
 
 def test_echo_shows_nothing_for_none_or_a_closing_semicolon(tmp_path):
-    root = copy_project(tmp_path, "imported")
+    root = copy_project("imported", tmp_path)
     squares = root / "snippets" / "imported" / "squares.py"
     replace_in(squares, "[n * n for n in numbers]", "[n * n for n in numbers];")
-    run = run_pytest(root, "snippets/imported/squares.py")
+    run = run_pytest(root, "-rA", "snippets/imported/squares.py")
     assert "-[1, 4, 9]\n" in run.stdout  # pasted, no longer printed
     replace_in(squares, "[n * n for n in numbers];", "print([n * n for n in numbers])\nnumbers.sort()")
-    assert "1 passed" in run_pytest(root, "snippets/imported/squares.py").stdout
+    assert "1 passed" in run_pytest(root, "-rA", "snippets/imported/squares.py").stdout
 
 
 def test_session_with_a_wrong_output_fails_at_the_line_of_its_prompt(tmp_path):
-    root = copy_project(tmp_path, "imported")
+    root = copy_project("imported", tmp_path)
     replace_in(root / "snippets" / "imported" / "session.pycon", ">>> total\n6\n", ">>> total\n7\n")
     replace_in(root / "snippets" / "imported" / "ipython_session.pycon", "Out[2]: 4.0", "Out[2]: 4")
-    run = run_pytest(root, "snippets")
+    run = run_pytest(root, "-rA", "snippets")
     assert "snippet imported/session failed (snippets/imported/session.pycon), shown on slide 4 (slides/imported.md:22)" in run.stdout
     assert ("snippets/imported/session.pycon:6: what this statement printed differs from the output pasted under it\n"
             "    >>> total\n--- pasted\n+++ printed\n@@ -1 +1 @@\n-7\n+6\n") in run.stdout
@@ -149,17 +128,17 @@ def test_session_with_a_wrong_output_fails_at_the_line_of_its_prompt(tmp_path):
 
 
 def test_session_statement_that_raises_unexpectedly_shows_its_traceback_at_its_line(tmp_path):
-    root = copy_project(tmp_path, "imported")
+    root = copy_project("imported", tmp_path)
     replace_in(root / "snippets" / "imported" / "session.pycon", ">>> total = 0", ">>> total = 1 / 0")
-    run = run_pytest(root, "snippets/imported/session.pycon")
+    run = run_pytest(root, "-rA", "snippets/imported/session.pycon")
     assert f'File "{root}/snippets/imported/session.pycon", line 2, in <module>' in run.stdout
     assert "ZeroDivisionError: division by zero" in run.stdout
     assert "1 failed" in run.stdout
 
 
 def test_expected_exception_that_is_not_raised_is_a_difference(tmp_path):
-    root = copy_project(tmp_path, "imported")
+    root = copy_project("imported", tmp_path)
     replace_in(root / "snippets" / "imported" / "session.pycon", ">>> numbers[10]", ">>> numbers[1]")
-    run = run_pytest(root, "snippets/imported/session.pycon")
+    run = run_pytest(root, "-rA", "snippets/imported/session.pycon")
     assert "snippets/imported/session.pycon:13: what this statement printed differs" in run.stdout
     assert "+2\n" in run.stdout and "-IndexError: list index out of range" in run.stdout

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECTS, run_cli
+from helpers import copy_project, run_remarkdeck
 from remarkdeck.browser import chromium
 from remarkdeck.standalone import Inliner
 
@@ -19,9 +19,8 @@ VIEWPORT = {"width": 1210, "height": 681}
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """projects/basic built with --standalone, and its single file copied alone into an empty folder."""
-    root = tmp_path_factory.mktemp("standalone") / "basic"
-    shutil.copytree(PROJECTS / "basic", root)
-    done = run_cli(root, "build", "--standalone")
+    root = copy_project("basic", tmp_path_factory.mktemp("standalone"))
+    done = run_remarkdeck(root, "build", "--standalone")
     alone = tmp_path_factory.mktemp("alone") / "basic.html"
     if done.code == 0:
         shutil.copyfile(root / "build" / "basic.html", alone)

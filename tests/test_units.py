@@ -127,7 +127,7 @@ def test_macros_found_as_remarks_own_lexer_finds_them(markdown):
 
     from py_mini_racer import MiniRacer
 
-    from conftest import REPO
+    from helpers import REPO
     from remarkdeck.macros import macro_uses
 
     lexer = (REPO / "node_modules" / "remark-slide" / "src" / "remark" / "lexer.js").read_text()

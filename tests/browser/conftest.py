@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -26,12 +25,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Error as PlaywrightError, sync_playwright
 
+from helpers import built_project, run_remarkdeck, start_remarkdeck
 from remarkdeck.browser import launch
 from remarkdeck.livereload import EVENTS_URL
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLE = REPO / "tests" / "projects" / "basic"
-MATH_SAMPLE = REPO / "tests" / "projects" / "math"
 VIEWPORT = {"width": 1280, "height": 720}
 BUILD_TIMEOUT = 1800  # the lecture's first build trains its networks
 
@@ -88,33 +86,22 @@ class BuiltDeck:
         return self.index.as_uri()
 
 
-def build_project(root: Path, *arguments: str) -> subprocess.CompletedProcess:
-    """``remarkdeck build ARGUMENTS`` in ``root``, as a user runs it."""
-    env = dict(os.environ, REMARKDECK_NODE_MODULES=str(REPO / "node_modules"))
-    return subprocess.run([sys.executable, "-m", "remarkdeck", "build", *arguments], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=BUILD_TIMEOUT)
-
-
-def built_copy(tmp_path_factory, source: Path, deck: str, what: str) -> Path:
-    """``source`` copied and built (with its single file) in a fresh temporary folder."""
-    root = tmp_path_factory.mktemp(deck) / source.name
-    shutil.copytree(source, root, ignore=shutil.ignore_patterns("build"))
-    done = build_project(root, "--standalone", deck)
-    if done.returncode:
-        pytest.fail(f"{what} does not build:\n{done.stderr}", pytrace=False)
-    return root
+def built_sample(tmp_path_factory, deck: str) -> Path:
+    """The sample project ``tests/projects/<deck>`` copied and built (with its single file) in a fresh
+    temporary folder."""
+    return built_project(deck, tmp_path_factory.mktemp(deck), "--standalone", deck, timeout=BUILD_TIMEOUT)
 
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Path:
     """tests/projects/basic copied and built once per session (per xdist worker), with its single file."""
-    return built_copy(tmp_path_factory, SAMPLE, "basic", "the sample deck")
+    return built_sample(tmp_path_factory, "basic")
 
 
 @pytest.fixture(scope="session")
 def math_build(tmp_path_factory) -> Path:
     """tests/projects/math (formulas of every kind) copied and built once per session, with its single file."""
-    return built_copy(tmp_path_factory, MATH_SAMPLE, "math", "the formula sample deck")
+    return built_sample(tmp_path_factory, "math")
 
 
 @pytest.fixture(scope="session")
@@ -128,8 +115,8 @@ def lecture_build(tmp_path_factory) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         outcome = shared / "lecture-build.json"
         if not outcome.exists():
-            done = build_project(REPO, "--standalone", "intro-ml")
-            outcome.write_text(json.dumps({"code": done.returncode, "stderr": done.stderr}))
+            done = run_remarkdeck(REPO, "build", "--standalone", "intro-ml", timeout=BUILD_TIMEOUT)
+            outcome.write_text(json.dumps({"code": done.code, "stderr": done.stderr}))
         result = json.loads(outcome.read_text())
     if result["code"]:
         pytest.fail(f"the lecture does not build:\n{result['stderr']}", pytrace=False)
@@ -373,9 +360,8 @@ class ServedProject:
 @contextlib.contextmanager
 def served(root: Path, *args: str):
     """``remarkdeck serve ARGS --port 0`` in ``root`` until the block ends; waits for its first build."""
-    env = dict(os.environ, REMARKDECK_NODE_MODULES=str(REPO / "node_modules"), PYTHONUNBUFFERED="1")
-    process = subprocess.Popen([sys.executable, "-m", "remarkdeck", "serve", *args, "--port", "0"], cwd=root, env=env,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = start_remarkdeck(root, "serve", *args, "--port", "0", variables={"PYTHONUNBUFFERED": "1"},
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     server = ServedProject(root, process)
     threading.Thread(target=server.read_output, daemon=True).start()
     try:

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from .conftest import REPO, built_copy
+from .conftest import REPO, built_sample
 
 SAMPLE = REPO / "tests" / "projects" / "code"
 SNIPPET = SAMPLE / "snippets" / "code" / "stars.py"
@@ -22,7 +22,7 @@ DRAWN_CODE = """() => Array.from(document.querySelectorAll(".remark-slide-contai
 
 @pytest.fixture(scope="module")
 def code_build(tmp_path_factory):
-    return built_copy(tmp_path_factory, SAMPLE, "code", "the code sample deck")
+    return built_sample(tmp_path_factory, "code")
 
 
 def test_code_and_output_show_exactly_what_the_snippet_holds_and_prints(tab, code_build):

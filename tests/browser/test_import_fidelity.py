@@ -18,11 +18,12 @@ import ftfy
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from helpers import run_remarkdeck
 from remarkdeck.importer import import_deck
 from remarkdeck.importer.source import read_source
 from remarkdeck.project import Project
 
-from .conftest import REPO, build_project
+from .conftest import BUILD_TIMEOUT, REPO
 
 DECKS = REPO / "tests" / "importer" / "decks"
 SAMPLES = ["code.md", "outputs.md", "text.md", "formulas.md", "indented.md", "page.html", "scripted/index.html",
@@ -49,8 +50,8 @@ def imported_project(tmp_path_factory):
     shutil.copytree(REPO / "node_modules", root / "node_modules", symlinks=True,
                     ignore=shutil.ignore_patterns(".cache"))
     reports = {sample: import_deck(Project(root), DECKS / sample) for sample in SAMPLES}
-    done = build_project(root)
-    if done.returncode:
+    done = run_remarkdeck(root, "build", timeout=BUILD_TIMEOUT)
+    if done.code:
         pytest.fail(f"the imported decks do not build:\n{done.stderr}", pytrace=False)
     return root, reports
 

@@ -4,14 +4,14 @@ and after ``remarkdeck serve`` swaps new slides in; its video and sound load."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, build_project, served
+from helpers import built_project, copy_project
 
-IMPORTED = REPO / "tests" / "projects" / "imported"
+from .conftest import BUILD_TIMEOUT, seed_snippet_cache, served
+
 MACRO_SLIDE, MEDIA_SLIDE = 6, 7
 # Each picture of the visible slide: its style, and its width over its container's content width.
 PICTURES = """() => Array.from(document.querySelectorAll(".remark-visible .remark-slide-content img"), image => {
@@ -34,12 +34,7 @@ MEDIA = """async () => {
 
 @pytest.fixture(scope="module")
 def imported_build(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("imported") / "imported"
-    shutil.copytree(IMPORTED, root)
-    done = build_project(root, "--standalone")
-    if done.returncode:
-        pytest.fail(f"the imported deck does not build:\n{done.stderr}", pytrace=False)
-    return root
+    return built_project("imported", tmp_path_factory.mktemp("imported"), "--standalone", timeout=BUILD_TIMEOUT)
 
 
 def assert_macros_rendered(tab) -> None:
@@ -64,9 +59,8 @@ def test_video_and_sound_load(tab, imported_build, page):
 
 
 def test_macros_keep_working_when_serve_swaps_slides(tab, imported_build, tmp_path):
-    root = tmp_path / "imported"
-    shutil.copytree(IMPORTED, root)
-    shutil.copytree(imported_build / "build" / ".cache", root / "build" / ".cache")
+    root = copy_project("imported", tmp_path)
+    seed_snippet_cache(imported_build, root)
     with served(root, "imported") as server:
         tab.open(server.url, slide=MACRO_SLIDE)
         loaded = tab.loaded_at()

@@ -4,15 +4,13 @@ its errors; the lexer port against Remark's own parser; the seed lecture's snipp
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from py_mini_racer import MiniRacer
 
+from helpers import run_pytest, run_remarkdeck
 from remarkdeck.importer import import_deck
 from remarkdeck.importer.lexer import clean_input, parse
 from remarkdeck.project import Project
@@ -29,12 +27,6 @@ def project(tmp_path, monkeypatch) -> Project:
     monkeypatch.setenv("REMARKDECK_NODE_MODULES", str(REPO / "node_modules"))
     monkeypatch.chdir(root)
     return Project(root)
-
-
-def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, REMARKDECK_NODE_MODULES=str(REPO / "node_modules"))
-    return subprocess.run([sys.executable, "-m", "remarkdeck", *args], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=600)
 
 
 def remark_parse(markdown: str) -> list[dict]:
@@ -114,8 +106,7 @@ def test_pasted_outputs_and_sessions(project):
 
 def test_outputs_deck_under_pytest_fails_only_the_changed_output(project):
     import_deck(project, DECKS / "outputs.md")
-    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-q",
-                           "-rf", "snippets/outputs"], cwd=project.root, capture_output=True, text=True, timeout=600)
+    done = run_pytest(project.root, "-q", "-rf", "snippets/outputs", timeout=600)
     failed = sorted(re.findall(r"^FAILED \S+::(\S+)", done.stdout, re.M))
     assert failed == ["output_that_changed"], done.stdout
     assert "-then\n+now" in done.stdout
@@ -165,10 +156,10 @@ def test_page_options_title_macros_and_media(project):
 
 
 def test_existing_deck_is_an_error_and_nothing_is_written(project):
-    assert run_cli(project.root, "import", str(DECKS / "code.md")).returncode == 0
+    assert run_remarkdeck(project.root, "import", str(DECKS / "code.md")).code == 0
     before = sorted(str(p) for p in project.root.rglob("*"))
-    done = run_cli(project.root, "import", str(DECKS / "outputs.md"), "--name", "code")
-    assert done.returncode == 1
+    done = run_remarkdeck(project.root, "import", str(DECKS / "outputs.md"), "--name", "code")
+    assert done.code == 1
     assert done.stderr == ("slides/code.md: a deck named 'code' already exists (slides/code.md, "
                            "slides/code.import-report.txt, snippets/code, img/code): import it under another name with "
                            "--name, or remove those files first; nothing was written\n")
@@ -178,8 +169,8 @@ def test_existing_deck_is_an_error_and_nothing_is_written(project):
 def test_page_without_a_deck_is_an_error(project, tmp_path):
     page = tmp_path / "empty.html"
     page.write_text("<html><body><p>no slides</p></body></html>")
-    done = run_cli(project.root, "import", str(page))
-    assert done.returncode == 1
+    done = run_remarkdeck(project.root, "import", str(page))
+    assert done.code == 1
     assert done.stderr.endswith("empty.html:1: no Remark deck in this page: expected <textarea id=\"source\"> "
                                 "or remark.create({sourceUrl: \"deck.md\"})\n")
     assert not list(project.root.glob("**/empty*"))
@@ -221,8 +212,8 @@ def test_stars_stay_code_where_the_page_does_not_highlight_lines(project):
 
 
 def test_page_choosing_its_slides_when_it_runs_is_an_error(project):
-    done = run_cli(project.root, "import", str(DECKS / "chosen-by-url.html"))
-    assert done.returncode == 1
+    done = run_remarkdeck(project.root, "import", str(DECKS / "chosen-by-url.html"))
+    assert done.code == 1
     assert done.stderr.endswith(
         "chosen-by-url.html:1: this page chooses the Markdown file of its slides when it runs (sourceUrl is "
         "not a fixed file name): import that Markdown file itself (remarkdeck import slides.md)\n")
@@ -233,13 +224,12 @@ def test_seed_imported_whole_and_its_failures_on_keras_3(project):
     """The seed lecture: 21 code blocks, 17 of them Python; under pytest its snippets fail where Keras 3
     breaks them (Adam(lr=...)), where the pasted model.summary() tables no longer match, and where
     they use data no snippet defines."""
-    done = run_cli(project.root, "import", str(DECKS / "seed.md"), "--name", "seed")
-    assert done.returncode == 0, done.stderr
+    done = run_remarkdeck(project.root, "import", str(DECKS / "seed.md"), "--name", "seed")
+    assert done.code == 0, done.stderr
     assert "21 code blocks -> 21 snippets (17 .py, 1 .sh, 3 .txt); 3 pasted outputs paired" in done.stdout
     assert "names no snippet defines: X_train, y_train: define them in snippets/seed/prelude.py" in done.stdout
-    assert run_cli(project.root, "build", "seed").returncode == 0
-    tests = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-q",
-                            "-rf", "snippets/seed"], cwd=project.root, capture_output=True, text=True, timeout=900)
+    assert run_remarkdeck(project.root, "build", "seed", timeout=600).code == 0
+    tests = run_pytest(project.root, "-q", "-rf", "snippets/seed", timeout=900)
     failed = sorted(re.findall(r"^FAILED \S+::(\S+)", tests.stdout, re.M))
     assert failed == ["callbacks", "callbacks_2", "loss_and_optimizer_2", "monitoring_the_training",
                       "multi_layer_perceptron_3", "multi_layer_perceptron_4", "multi_layer_perceptron_5",

@@ -2,33 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from helpers import REPO, CliResult, copy_lecture, run_remarkdeck
+
 DECK = "intro-ml"
 
 
 @pytest.fixture(scope="module")
 def lecture_copy(tmp_path_factory):
     """The lecture project copied aside (the repo's snippet cache too, when a run filled it)."""
-    root = tmp_path_factory.mktemp("lecture") / "lecture"
-    for folder in ("slides", "snippets", "img", "templates"):
-        shutil.copytree(REPO / folder, root / folder)
+    root = copy_lecture(tmp_path_factory.mktemp("lecture") / "lecture")
     (root / "node_modules").symlink_to(REPO / "node_modules")
-    if (REPO / "build" / ".cache").is_dir():
-        shutil.copytree(REPO / "build" / ".cache", root / "build" / ".cache")
     return root
 
 
-def build(root: Path) -> subprocess.CompletedProcess:
-    done = subprocess.run([sys.executable, "-m", "remarkdeck", "build", DECK], cwd=root,
-                          capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr
+def build(root: Path) -> CliResult:
+    done = run_remarkdeck(root, "build", DECK, timeout=900)
+    assert done.code == 0, done.stderr
     return done
 
 
