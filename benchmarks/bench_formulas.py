@@ -30,8 +30,8 @@ from io import BytesIO
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
-
 from project_copy import copy_project
+
 from remarkdeck.browser import launch
 
 REPO = Path(__file__).resolve().parents[1]

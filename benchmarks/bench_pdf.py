@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+from project_copy import copy_project
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from project_copy import copy_project
 from remarkdeck.browser import LAUNCH_ARGS, find_browser
 
 REPO = Path(__file__).resolve().parents[1]

@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
-
 from project_copy import copy_project
+
 from remarkdeck.browser import launch
 
 REPO = Path(__file__).resolve().parents[1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from helpers import REPO, copy_project, run_remarkdeck
 
 # The sample projects' snippets are inputs of tests (some fail on purpose), not tests themselves.

@@ -10,7 +10,6 @@ import json
 import shutil
 
 import pytest
-
 from helpers import PROJECTS, built_project, tree_digest
 
 BAD = sorted(path.name for path in PROJECTS.glob("bad-*"))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import fields
-from pathlib import Path
 
-from conftest import REPO
+from helpers import REPO
 
 from remarkdeck.config import MATH_SCHEMA, SCHEMA, DeckConfig, options_table, parse_config
 

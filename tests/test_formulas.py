@@ -11,8 +11,8 @@ import subprocess
 import sys
 
 import pytest
-
 from helpers import REPO
+
 from remarkdeck.assets import Assets
 from remarkdeck.formulas import find_formulas
 from remarkdeck.katex import KaTeX

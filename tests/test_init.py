@@ -14,9 +14,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import REPO, run_pytest, run_remarkdeck, tree_digest
 from pypdf import PdfReader
 
-from helpers import REPO, run_pytest, run_remarkdeck, tree_digest
 from remarkdeck import __version__
 from remarkdeck import init as init_module
 from remarkdeck.assets.files import asset_files

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from helpers import built_project, copy_project, run_pytest
+
 from remarkdeck.notebook.markdown import jupyter_markdown
 from remarkdeck.slides import FENCE, fenced, split_slides, visible_slides
 

@@ -19,9 +19,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import PROJECTS, built_project, copy_lecture, copy_project, run_remarkdeck, tree_digest
 from pdf_reader import document_info, gray_pixels, page_count, page_sizes, page_texts, words
+
 from remarkdeck import browser as browser_module
 from remarkdeck import pdf as pdf_module
 from remarkdeck.cli import main

@@ -20,8 +20,8 @@ import pytest
 
 import remarkdeck.serve
 from remarkdeck.cli import main
-from remarkdeck.project import Project
 from remarkdeck.livereload import CLIENT_URL, BuildStatus, open_server, page_shell
+from remarkdeck.project import Project
 from remarkdeck.serve import rebuild, serve, source_changes
 
 PAGE = b"<!DOCTYPE html>\n<html><body><p>deck</p>\n</body></html>\n"

@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers import copy_project, run_remarkdeck
+
 from remarkdeck.browser import chromium
 from remarkdeck.standalone import Inliner
 

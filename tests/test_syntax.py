@@ -5,8 +5,7 @@ the readers' own copies of a pattern used to disagree."""
 from __future__ import annotations
 
 import pytest
-
-from conftest import run_cli
+from helpers import run_remarkdeck
 
 from remarkdeck.importer.lexer import lex, parse
 from remarkdeck.notebook.markdown import jupyter_markdown, unwrap_content_classes
@@ -69,6 +68,6 @@ def test_validation_reads_an_unclosed_class_after_a_word_as_remark_does(sample_p
     root = sample_project("basic")
     deck = root / "slides" / "basic.md"
     deck.write_text(deck.read_text() + "\n---\n# Files\n\nThe list file.names[0 is never closed.\n")
-    done = run_cli(root, "build")
+    done = run_remarkdeck(root, "build")
     assert done.code == 1
     assert "'.names[' is never closed with ']': Remark would show it as raw text; add the closing ']'" in done.stderr

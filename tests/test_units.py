@@ -8,11 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from remarkdeck.assets.fonts import (
+    covered_code_points,
+    faces_for_code_points,
+    faces_for_text,
+    katex_faces_for_formulas,
+    with_unicode_ranges,
+)
+from remarkdeck.assets.remark_styles import highlight_styles, remark_stylesheet
 from remarkdeck.config import HIGHLIGHT_STYLES, parse_config, split_front_matter
 from remarkdeck.errors import ConfigError, SnippetError
-from remarkdeck.assets.fonts import (covered_code_points, faces_for_code_points, faces_for_text,
-                                    katex_faces_for_formulas, with_unicode_ranges)
-from remarkdeck.assets.remark_styles import highlight_styles, remark_stylesheet
 from remarkdeck.render import map_lines
 from remarkdeck.slides import number_at, slide_numbers, split_slides, visible_slides
 from remarkdeck.snippets.files import load_snippet
@@ -125,9 +130,9 @@ def test_macros_found_as_remarks_own_lexer_finds_them(markdown):
     """The port against the original: Remark 0.14's lexer.js run in V8."""
     import json
 
+    from helpers import REPO
     from py_mini_racer import MiniRacer
 
-    from helpers import REPO
     from remarkdeck.macros import macro_uses
 
     lexer = (REPO / "node_modules" / "remark-slide" / "src" / "remark" / "lexer.js").read_text()

@@ -101,9 +101,7 @@ class KaTeX:
     def _context(self):
         """V8 with KaTeX loaded: made once per build, and only if some formula is not cached."""
         if self._engine is None:
-            from py_mini_racer import (
-                MiniRacer,  # starting V8 costs a third of a second: only when needed
-            )
+            from py_mini_racer import MiniRacer  # starting V8 costs a third of a second: only when needed
 
             try:
                 script = self.script.read_text(encoding="utf-8")

@@ -20,15 +20,7 @@ from typing import Iterator
 from .errors import Location, ValidationError
 from .jsbrowser import STAND_IN_BROWSER
 from .project import PACKAGE_TEMPLATES, Project
-from .syntax import (
-    BLOCK,
-    CONTENT,
-    INLINE,
-    MACRO,
-    MACRO_ARGS,
-    MACRO_OBJ,
-    text_in_brackets,
-)
+from .syntax import BLOCK, CONTENT, INLINE, MACRO, MACRO_ARGS, MACRO_OBJ, text_in_brackets
 
 BUILTIN_FILE = PACKAGE_TEMPLATES / "builtin-macros.js"
 PROJECT_FILE = "macros.js"

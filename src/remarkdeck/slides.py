@@ -10,13 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from .syntax import (
-    FENCE_LINE,
-    NOTES_LINE,
-    PROPERTY_COMMENT_LINE,
-    PROPERTY_LINE,
-    SEPARATOR_LINE,
-)
+from .syntax import FENCE_LINE, NOTES_LINE, PROPERTY_COMMENT_LINE, PROPERTY_LINE, SEPARATOR_LINE
 
 
 @dataclass

@@ -23,9 +23,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError, sync_playwright
-
 from helpers import built_project, run_remarkdeck, start_remarkdeck
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
 from remarkdeck.browser import launch
 from remarkdeck.livereload import EVENTS_URL
 

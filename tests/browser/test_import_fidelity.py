@@ -16,9 +16,9 @@ from pathlib import Path
 
 import ftfy
 import pytest
+from helpers import run_remarkdeck
 from playwright.sync_api import Error as PlaywrightError
 
-from helpers import run_remarkdeck
 from remarkdeck.importer import import_deck
 from remarkdeck.importer.source import read_source
 from remarkdeck.project import Project

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from helpers import built_project, copy_project
 
 from .conftest import BUILD_TIMEOUT, seed_snippet_cache, served

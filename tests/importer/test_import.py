@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import run_pytest, run_remarkdeck
 from py_mini_racer import MiniRacer
 
-from helpers import run_pytest, run_remarkdeck
 from remarkdeck.importer import import_deck
 from remarkdeck.importer.lexer import clean_input, parse
 from remarkdeck.project import Project

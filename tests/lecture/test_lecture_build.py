@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from helpers import REPO, CliResult, copy_lecture, run_remarkdeck
 
 DECK = "intro-ml"

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from test_notebook import remark_syntax
 
 from remarkdeck.notebook import deck_notebook, render_for_notebook
 from remarkdeck.project import Project
 from remarkdeck.slides import split_slides, visible_slides
 from remarkdeck.snippets.files import SnippetLibrary
-from test_notebook import remark_syntax
 
 REPO = Path(__file__).resolve().parents[2]
 DECK = "intro-ml"

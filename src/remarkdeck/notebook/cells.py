@@ -14,30 +14,10 @@ from dataclasses import dataclass, field
 
 from ..errors import Location, SnippetError
 from ..render import MacroBlock, RenderedDeck
-from ..slides import (
-    Slide,
-    fenced,
-    handout_groups,
-    split_slides,
-    step_chain,
-    visible_slides,
-)
-from ..snippets.files import (
-    EXERCISE,
-    PRELUDE,
-    REGION_END,
-    REGION_START,
-    SOLUTION,
-    Snippet,
-    SnippetLibrary,
-)
+from ..slides import Slide, fenced, handout_groups, split_slides, step_chain, visible_slides
+from ..snippets.files import EXERCISE, PRELUDE, REGION_END, REGION_START, SOLUTION, Snippet, SnippetLibrary
 from ..snippets.interactive import TRACEBACK, parse_session
-from .markdown import (
-    jupyter_markdown,
-    link_definitions,
-    tidy_markdown,
-    used_definitions,
-)
+from .markdown import jupyter_markdown, link_definitions, tidy_markdown, used_definitions
 
 SETUP = "setup"
 HIDDEN_TAG = "remove-input"

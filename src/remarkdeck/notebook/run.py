@@ -41,11 +41,7 @@ def run_notebook(path: Path, timeout: float) -> nbformat.NotebookNode:
     raises NotebookProblem naming it, its snippet and its slide, with the kernel's traceback."""
     try:
         from nbclient import NotebookClient
-        from nbclient.exceptions import (
-            CellExecutionError,
-            CellTimeoutError,
-            DeadKernelError,
-        )
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     except ImportError:
         raise DeckError("running a deck's notebook needs nbclient and ipykernel: install them "
                         "(pip install nbclient ipykernel) in the environment pytest runs in") from None
