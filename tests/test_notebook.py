@@ -15,7 +15,8 @@ import pytest
 from helpers import built_project, copy_project, run_pytest
 
 from remarkdeck.notebook.markdown import jupyter_markdown
-from remarkdeck.slides import FENCE, fenced, split_slides, visible_slides
+from remarkdeck.slides import fenced, split_slides, visible_slides
+from remarkdeck.syntax import FENCE_LINE
 
 REMARK_SYNTAX = [
     (re.compile(r"(?<![\w\\])\.[A-Za-z][-\w]*(?:\.[A-Za-z][-\w]*)*\["), "content class"),
@@ -29,7 +30,7 @@ def remark_syntax(markdown: str) -> list[str]:
     """What of Remark's own syntax a Markdown cell still holds (highlight markers: in code blocks)."""
     found = [what for pattern, what in REMARK_SYNTAX if pattern.search(_without_code(markdown))]
     lines = markdown.split("\n")
-    in_code = [code and not FENCE.match(line) for code, line in fenced(lines)]
+    in_code = [code and not FENCE_LINE.match(line) for code, line in fenced(lines)]
     if any(code and line.startswith("*") for code, line in zip(in_code, lines)):
         found.append("line highlight marker")
     return found
