@@ -34,7 +34,7 @@ RULES: tuple[tuple[str, str], ...] = (
     (TYPE + r"(?P<type>FileNotFoundError|OSError): \[Errno \d+\] [^:]*: '(?P<file>[^']+)'",
      "reads {file}, which the deck does not include ({type})"),
     (TYPE + r"(?P<type>OSError): (?P<file>\S+) not found\.", "reads {file}, which the deck does not include ({type})"),
-    (TYPE + r"(?P<type>ValueError): File not found: filepath=(?P<file>\S+?)\.",  # Keras' load_model
+    (TYPE + r"(?P<type>ValueError): File not found: filepath=(?P<file>\S+?)\.(?:\s|$)",  # Keras' load_model
      "reads {file}, which the deck does not include ({type})"),
     (r"^snippet '[^']+' declares it reads '(?P<file>[^']+)', which does not exist",
      "reads {file}, which the deck does not include (missing file)"),
@@ -50,7 +50,7 @@ RULES: tuple[tuple[str, str], ...] = (
      "prints something else than the output pasted in {pasted} (output differs)"),
     (r"^its output differs from the last run", "prints something else at each run (output not reproducible)"),
     (TYPE + r"(?P<type>\w+): (?P<message>.+)", "{message} ({type})"),
-    (TYPE + r"(?P<type>\w+)$", "raises {type} ({type})"),
+    (TYPE + r"(?P<type>\w+)$", "raises {type} with no message ({type})"),
     (r"^(?P<summary>.+)", "{summary} (error)"),
 )
 _RULES = tuple((re.compile(pattern), reason) for pattern, reason in RULES)
