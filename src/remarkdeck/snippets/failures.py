@@ -38,7 +38,8 @@ RULES: tuple[tuple[str, str], ...] = (
      "reads {file}, which the deck does not include ({type})"),
     (r"^snippet '[^']+' declares it reads '(?P<file>[^']+)', which does not exist",
      "reads {file}, which the deck does not include (missing file)"),
-    (TYPE + r"(?P<type>SyntaxError|IndentationError|TabError): (?P<message>.+)", "not valid Python: {message} ({type})"),
+    (TYPE + r"(?P<type>SyntaxError|IndentationError|TabError): (?P<message>.+)",
+     "not valid Python: {message} ({type})"),
     (r"^timed out after (?P<seconds>[\d.]+) s", "does not finish within {seconds} s (timeout)"),
     (r"^the interpreter running it was killed by signal (?P<signal>\w+)", "crashes the Python interpreter ({signal})"),
     (r"^the interpreter running it exited with status (?P<status>\d+)",
@@ -192,6 +193,7 @@ def record_known_failures(project: Project, deck: str, runner: SnippetRunner | N
     pasted output compared) and mark each one that fails with the reason in words; a marked
     snippet that passes loses its line. ``runner``: a worker to reuse (else one is started and
     closed here)."""
+    project = Project(project.root.resolve())  # snippets run in a working folder of their own
     library = SnippetLibrary(project.snippets_dir / deck, deck)
     found = KnownFailures(deck)
     with contextlib.nullcontext(runner) if runner else SnippetRunner() as running:
@@ -203,13 +205,18 @@ def record_known_failures(project: Project, deck: str, runner: SnippetRunner | N
                 found.failing[name] = reason
             else:
                 found.passing.append(name)
+    _write_marks(library, found)
+    return found
+
+
+def _write_marks(library: SnippetLibrary, found: KnownFailures) -> None:
+    """Once every snippet has run (a mark changes the files later runs read): mark, re-word, unmark."""
     for name in runnable_names(library):
         path = library.get(name).path
         if name in found.failing and mark_known_failure(path, found.failing[name]):
             found.marked.append(name)
         elif name not in found.failing and unmark_known_failure(path):
             found.unmarked.append(name)
-    return found
 
 
 def runnable_names(library: SnippetLibrary) -> list[str]:
@@ -228,7 +235,8 @@ def failure_reason(outputs: SnippetOutputs, snippet: Snippet) -> str:
         if snippet.expects:
             pasted, diff = pasted_difference(outputs.project, outputs.library, snippet, result)
             if diff:
-                return classify(f"printed something else than the output pasted in {outputs.project.relative(pasted.path)}")
+                shown = outputs.project.relative(pasted.path)
+                return classify(f"printed something else than the output pasted in {shown}")
     except SnippetError as error:
         return classify(error.message)
     return ""
