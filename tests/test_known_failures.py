@@ -219,7 +219,7 @@ def test_slides_show_a_stand_in_for_a_known_failures_output_with_a_warning(known
     assert "known-failure" not in (root / "build" / "known" / "known.ipynb").read_text()
 
 
-def test_strict_build_fails_on_a_known_failure_shown_as_a_stand_in(known_build, tmp_path):
+def test_strict_build_fails_on_a_known_failure_shown_as_a_stand_in(tmp_path):
     root = copy_project("known", tmp_path)
     build = run_remarkdeck(root, "build", "--strict")
     assert build.code == 1
