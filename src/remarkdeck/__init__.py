@@ -10,7 +10,7 @@ Code map, in pipeline order (``build.py`` runs the stages in this order for each
     syntax.py         Remark's Markdown syntax, every pattern written once
     slides.py         Remark's view of a deck: slides, properties, increments, notes
     render.py         stage 2: Jinja renders the deck, asking snippets/ for code and outputs
-    snippets/         snippet files, the worker that runs them, sessions, cache, outputs
+    snippets/         snippet files, the worker that runs them, sessions, cache, outputs, known failures
     validate.py       stage 3: the rendered Markdown checked before anything is written
     macros.py         Remark macros: where a deck uses them, run at build time
     jsbrowser.py      the stand-in browser a page's scripts run in (V8)

@@ -1,5 +1,5 @@
 """HTML stage: a rendered deck written as ``<deck>/index.html`` with its theme, vendor files and
-figures, and the ``index.html`` that lists every deck."""
+figures, and the ``index.html`` that lists every deck with the state of its snippets."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from .errors import BuildError, Location
 from .macros import macros_script
 from .project import Project
 from .render import RenderedDeck, template_environment
+from .snippets.failures import DeckStatus, deck_status
 
 SLIDE_HEIGHT = 681  # Remark's reference slide height in pixels, whatever the ratio
 FORMULAS_ELEMENT = '<script type="application/json" id="remarkdeck-formulas">'
@@ -121,12 +122,14 @@ class DeckEntry:
     name: str
     config: DeckConfig
     downloads: list[tuple[str, str]]
+    snippets: DeckStatus
 
 
 def write_index(project: Project, built: dict[str, DeckConfig], target: Path, leaving: list[Path] = ()) -> None:
     """``index.html`` listing every deck that is (or is about to be) in build/, with the
-    downloads that exist (and are not about to be removed: ``leaving``). ``built``: the configs
-    of the decks this build made; other decks already in build/ are read from their source."""
+    downloads that exist (and are not about to be removed: ``leaving``) and its snippets verified,
+    known to fail (by reason) and shown only. ``built``: the configs of the decks this build made;
+    other decks already in build/ are read from their source."""
     entries = []
     for name in project.deck_names():
         if name not in built and not (project.build_dir / name / "index.html").is_file():
@@ -137,7 +140,7 @@ def write_index(project: Project, built: dict[str, DeckConfig], target: Path, le
                       ("notebook", f"{name}/{name}.ipynb"), ("notebook with solutions", f"{name}/{name}-solutions.ipynb"))
                      if ((project.build_dir / file).is_file() and project.build_dir / file not in leaving)
                      or (target.parent / file).is_file()]
-        entries.append(DeckEntry(name, config, downloads))
+        entries.append(DeckEntry(name, config, downloads, deck_status(project, name)))
     page = shell_environment(project).get_template("index.html").render(decks=entries)
     target.write_text(page, encoding="utf-8")
 

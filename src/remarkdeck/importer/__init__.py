@@ -4,7 +4,8 @@ read the source (source.py) -> repair mis-decoded text (mojibake.py) -> read it 
 (lexer.py) -> code blocks to snippets (code.py) and what each needs (names.py) -> pictures and
 media (media.py) -> the page's CSS (styles.py) -> formulas for KaTeX (formulas.py) -> what the
 build refuses (repairs.py) ->
-write it all aside and move it into place (files.py), with its report (report.py).
+write it all aside and move it into place (files.py), with its report (report.py) -> run the
+snippets and mark those that fail as known failures (snippets/failures.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..assets import Assets
 from ..errors import DeckImportError, Location
 from ..logs import at, collected_warnings, fail_on_warnings
 from ..project import Project
+from ..snippets.failures import record_known_failures
 from .code import SnippetFile, finish_headers, plan_snippets
 from .edits import Edit, apply_edits, moved_offset
 from .files import DeckFiles, front_matter, refuse_existing, write_deck_files
@@ -61,7 +63,14 @@ def import_deck(project: Project, source: Path, name: str | None = None, strict:
         _log_warnings(report, slides, markdown, deck_source)
     fail_on_warnings(warnings, strict, kept="nothing is written")
     write_deck_files(project, files)
+    _mark_known_failures(project, deck, report)
     return report
+
+
+def _mark_known_failures(project: Project, deck: str, report: ImportReport) -> None:
+    """Run the written snippets; each that fails gets its '# known-failure:' line, listed in the report."""
+    report.known_failures = record_known_failures(project, deck).lines()
+    (project.slides_dir / f"{deck}.import-report.txt").write_text(report.text(), encoding="utf-8")
 
 
 def _parse(deck_source: DeckSource) -> tuple[str, list[RemarkSlide], list[Repair]]:

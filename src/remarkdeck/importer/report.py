@@ -37,6 +37,7 @@ class ImportReport:
     missing_packages: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
     shown_slides: int = 0
+    known_failures: list[str] = field(default_factory=list)  # lines: the snippets that fail, by reason
     warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (slide index, message, text near it)
 
     def note(self, slide_index: int, message: str) -> None:
@@ -67,6 +68,7 @@ class ImportReport:
         if self.missing_packages:
             packages = sorted({p for found in self.missing_packages.values() for p in found})
             lines.append(f"  packages imported but not installed: {', '.join(packages)}")
+        lines += [f"  {line}" for line in self.known_failures]
         lines += [f"  {note}" for note in self.deck_notes]
         lines.append("")
         for entry in self.slides:

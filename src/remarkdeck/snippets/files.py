@@ -7,8 +7,10 @@ A snippet file starts with optional header comments::
     # timeout: 60
     # echo: last
     # expects: fit_output
+    # known-failure: X_train is defined off-slide (NameError)
 
-and may mark regions with ``# region NAME`` ... ``# endregion``. A region named ``setup`` runs but
+(``known-failure``: the snippet fails today, for the reason in words; pytest reports it as an
+expected failure, and fails the day it passes; see ``failures.py``) and may mark regions with ``# region NAME`` ... ``# endregion``. A region named ``setup`` runs but
 is never shown. A region named ``solution`` is the answer to an exercise: it runs, and slides show it
 in the exercise form (nbgrader's placeholder) unless asked for the solution. ``.pycon`` files are
 interactive sessions, run and checked (see ``interactive.py``). Files in other languages (``.sh``,
@@ -24,7 +26,7 @@ from pathlib import Path
 
 from ..errors import Location, SnippetError
 
-HEADER = re.compile(r"^#\s*(requires|reads|timeout|echo|expects)\s*:\s*(.*?)\s*$")
+HEADER = re.compile(r"^#\s*(requires|reads|timeout|echo|expects|known-failure)\s*:\s*(.*?)\s*$")
 ECHO_MODES = ("last",)
 RUNNABLE = (".py", ".pycon")
 REGION_START = re.compile(r"^\s*#\s*region\s+([\w-]+)\s*$")
@@ -56,6 +58,8 @@ class Snippet:
     timeout: float | None = None
     echo: str = ""  # "last": the last expression's value is printed, as Jupyter shows it
     expects: str = ""  # the snippet holding the output this one must print
+    known_failure: str = ""  # why it fails today, in words ('# known-failure: REASON')
+    known_failure_line: int = 0  # the header line that says so
     header_lines: int = 0
     regions: dict[str, Region] = field(default_factory=dict)
 
@@ -152,6 +156,11 @@ def _set_header(snippet: Snippet, key: str, value: str, where: Location) -> None
             raise SnippetError(f"expects takes the name of one snippet holding the output to compare "
                                f"with (e.g. '# expects: fit_output'), not '{value}'", where)
         snippet.expects = items[0]
+    elif key == "known-failure":
+        if not value:
+            raise SnippetError("known-failure takes the reason the snippet fails, in words (e.g. "
+                               "'# known-failure: X_train is defined off-slide (NameError)')", where)
+        snippet.known_failure, snippet.known_failure_line = value, where.line
     else:
         try:
             snippet.timeout = float(value)

@@ -1,0 +1,2 @@
+slope = math.sqrt(4)
+print("slope", slope)
