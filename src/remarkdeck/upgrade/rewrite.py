@@ -483,6 +483,9 @@ class CallTemplate:
         """A name of ``replace``: the call's own function, kept as the code wrote it or renamed under
         the same prefix, or a module path, under the name the code imports it as."""
         if not is_callee or "." in dotted or self.receiver:
+            own = scope.resolve(callee) or ""
+            if dotted.startswith("keras.") and own.startswith("tensorflow.keras."):
+                dotted = "tensorflow." + dotted  # the Keras the call's own function comes from
             text, imp = scope.reference(dotted, module_style=True)
             return text, imp
         written = source.segment(callee)
