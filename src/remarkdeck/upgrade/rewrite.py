@@ -44,7 +44,11 @@ class SiteEdit:
 class Site:
     rule: Rule
     origin: int  # line in the snippet as it was
-    line: int  # line in the rewritten snippet
+    line: int  # first line of what it became in the rewritten snippet
+    last: int = 0  # and its last line
+
+    def covers(self, line: int) -> bool:
+        return self.line <= line <= max(self.last, self.line)
 
 
 @dataclass
@@ -70,7 +74,7 @@ def apply_rules(text: str, rules: list[Rule], context: Context | None = None,
     """``text`` rewritten by each rule in turn; ``skip`` holds (rule id, original line) sites to leave."""
     context = context or Context()
     steps: list[tuple[list[str], list[str]]] = []
-    found: list[tuple[Rule, int, int]] = []  # rule, step, line in that step's output
+    found: list[tuple[Rule, int, tuple[int, int]]] = []  # rule, step, lines in that step's output
     current = text
     for rule in rules:
         for _ in range(PASSES):  # a call inside a rewritten call is rewritten on the next pass
@@ -79,20 +83,22 @@ def apply_rules(text: str, rules: list[Rule], context: Context | None = None,
             if new == current:
                 break
             steps.append((current.split("\n"), new.split("\n")))
-            found += [(rule, len(steps), line) for line in lines]
+            found += [(rule, len(steps), span) for span in lines]
             current = new
     sites = []
-    for rule, step, line in found:
-        origin = _through(steps[:step], line, backward=True)
-        sites.append(Site(rule, origin, _through(steps[step:], line)))
+    for rule, step, (first, last) in found:
+        origin = _through(steps[:step], first, backward=True)
+        sites.append(Site(rule, origin, _through(steps[step:], first), _through(steps[step:], last)))
     return Rewrite(current, sites)
 
 
 PASSES = 3
 
 
-def apply_rule(rule: Rule, text: str, context: Context, skipped=lambda line: False) -> tuple[str, list[int]]:
-    """``text`` rewritten by one pass of one rule, and the lines (in the new text) of its sites."""
+def apply_rule(rule: Rule, text: str, context: Context,
+               skipped=lambda line: False) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` rewritten by one pass of one rule, and the first and last lines (in the new text) of
+    what each of its sites became."""
     try:
         tree = ast.parse(text)
     except SyntaxError:
@@ -105,7 +111,7 @@ def apply_rule(rule: Rule, text: str, context: Context, skipped=lambda line: Fal
         return text, []
     new = source.apply([edit for site in sites for edit in site.edits])
     new = add_imports(new, [imp for site in sites for imp in site.imports])
-    return new, sorted({_map_line(text.split("\n"), new.split("\n"), site.line) for site in sites})
+    return new, sorted({_map_span(text.split("\n"), new.split("\n"), site.line) for site in sites})
 
 
 def _without_overlaps(sites: list[SiteEdit]) -> list[SiteEdit]:
@@ -166,6 +172,16 @@ def _map_line(before: list[str], after: list[str], line: int, backward: bool = F
                 return j1 + (line - 1 - i1) + 1
             return j1 + min(line - 1 - i1, max(j2 - j1 - 1, 0)) + 1
     return min(line, len(after))
+
+
+def _map_span(before: list[str], after: list[str], line: int) -> tuple[int, int]:
+    """The lines of ``after`` that line ``line`` of ``before`` became."""
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal" and i1 <= line - 1 < max(i2, i1 + 1):
+            return j1 + 1, max(j2, j1 + 1)
+    first = _map_line(before, after, line)
+    return first, first
 
 
 def _through(steps: list[tuple[list[str], list[str]]], line: int, backward: bool = False) -> int:
@@ -421,7 +437,7 @@ class CallTemplate:
         for name, arg in zip(self.positional, call.args):
             bound[name] = (source.segment(arg), arg)
         if self.star:
-            bound[self.star] = (_joined(call.args[count:], source), None)
+            bound[self.star] = (_joined(call.args[count:], source), _separator(call, call.args[count:], source))
         given = {keyword.arg: keyword for keyword in call.keywords}
         for key, value in self.keywords.items():
             if key not in given:
@@ -436,7 +452,7 @@ class CallTemplate:
         if rest and not self.double_star:
             return None
         if self.double_star:
-            bound[self.double_star] = (_joined(rest, source), None)
+            bound[self.double_star] = (_joined(rest, source), _separator(call, rest, source))
         for name, kind in self.where.items():
             if not _is_literal(bound[name][1], kind):
                 return None
@@ -454,15 +470,21 @@ class CallTemplate:
             pieces.append(self.replace[at:token.start[1]])
             following = tokens[index + 1].string if index + 1 < len(tokens) else ""
             previous = tokens[index - 1].string if index else ""
-            if token.string in ("*", "**") and following in self.placeholders:
-                if not bound[following][0]:  # nothing left: the placeholder goes, with its comma
-                    pieces.append("\0")
-                    index += 1
+            if token.string in ("*", "**") and following in self.placeholders and not bound[following][0]:
+                pieces.append("\0")  # nothing left: the placeholder goes, with its comma
+                index += 1
             elif token.type != tokenize.NAME or previous == "." or following == "=":
                 pieces.append(token.string)
             elif token.string in self.placeholders:
                 text, node = bound[token.string]
-                if node is not None and following in (".", "[", "(") and not _is_atom(node):
+                if isinstance(node, str):  # what is left of the call, after the separator it had there
+                    joined = "".join(pieces).rstrip()
+                    if previous in ("*", "**"):
+                        joined = joined.removesuffix(previous).rstrip()
+                    if joined.endswith(","):
+                        joined = joined[:-1] + (node if node.lstrip().startswith(",") else ", ")
+                    pieces = [joined]
+                elif node is not None and following in (".", "[", "(") and not _is_atom(node):
                     text = f"({text})"
                 pieces.append(text)
             elif following == "." or (index == 0 and following == "("):
@@ -514,6 +536,17 @@ def _joined(nodes: list[ast.AST], source: Source) -> str:
         return ""
     first, last = source.span(nodes[0])[0], source.span(nodes[-1])[1]
     return source.text[first:last]
+
+
+def _separator(call: ast.Call, rest: list[ast.AST], source: Source) -> str:
+    """The text between what comes before ``rest`` in the call and ``rest`` (``",\n    "``)."""
+    if not rest:
+        return ""
+    items = sorted([*call.args, *call.keywords], key=lambda node: (node.lineno, node.col_offset))
+    index = next(i for i, item in enumerate(items) if item is rest[0])
+    if not index:
+        return ""
+    return source.text[source.span(items[index - 1])[1]:source.span(rest[0])[0]]
 
 
 def _is_atom(node: ast.AST) -> bool:

@@ -227,7 +227,7 @@ def blame(sites: list[Site], after: RunResult, before: RunResult, path: Path) ->
     line = failing_line(after.error, path)
     if line is None:
         return list(sites) if before.ok else []
-    blamed = [site for site in sites if site.rule.addresses(after.error) or site.line == line]
+    blamed = [site for site in sites if site.rule.addresses(after.error) or site.covers(line)]
     return blamed or (list(sites) if before.ok else [])
 
 
