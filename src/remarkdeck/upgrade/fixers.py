@@ -61,8 +61,9 @@ def _input_layer(layer: ast.Call, source: Source, scope: Scope) -> tuple[str, li
     if isinstance(layer.func, ast.Attribute):
         return f"{source.segment(layer.func.value)}.Input(shape={shape})", []
     path = scope.resolve(layer.func)
-    module = path.rsplit(".", 1)[0] if path and "." in path else "keras"
-    text, imp = scope.reference(f"{module}.Input")
+    if not path or "." not in path:  # the layer comes from where the snippet's other names come from
+        return f"Input(shape={shape})", []
+    text, imp = scope.reference(f"{path.rsplit('.', 1)[0]}.Input")
     return f"{text}(shape={shape})", [imp] if imp else []
 
 

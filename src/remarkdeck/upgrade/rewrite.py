@@ -109,9 +109,23 @@ def apply_rule(rule: Rule, text: str, context: Context,
     sites = _without_overlaps(sites)
     if not sites:
         return text, []
-    new = source.apply([edit for site in sites for edit in site.edits])
-    new = add_imports(new, [imp for site in sites for imp in site.imports])
-    return new, sorted({_map_span(text.split("\n"), new.split("\n"), site.line) for site in sites})
+    edits = [edit for site in sites for edit in site.edits]
+    new = source.apply(edits)
+    spans = [_new_lines(site, edits, Source(new)) for site in sites]
+    new, at, added = add_imports(new, [imp for site in sites for imp in site.imports])
+    return new, sorted({(first + added * (first > at), last + added * (last > at)) for first, last in spans})
+
+
+def _new_lines(site: SiteEdit, edits: list[Edit], new: Source) -> tuple[int, int]:
+    """The first and last lines of what ``site`` became, in the text all ``edits`` made."""
+    def moved(offset: int) -> int:
+        return offset + sum(len(e.text) - (e.end - e.start) for e in edits if e.end <= offset and e.start < offset)
+
+    first = min(site.edits, key=lambda e: e.start)
+    last = max(site.edits, key=lambda e: e.end)
+    start = moved(first.start)
+    end = moved(last.start) + len(last.text)
+    return new.line_of(start), new.line_of(max(end - 1, start))
 
 
 def _without_overlaps(sites: list[SiteEdit]) -> list[SiteEdit]:
@@ -174,27 +188,18 @@ def _map_line(before: list[str], after: list[str], line: int, backward: bool = F
     return min(line, len(after))
 
 
-def _map_span(before: list[str], after: list[str], line: int) -> tuple[int, int]:
-    """The lines of ``after`` that line ``line`` of ``before`` became."""
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "equal" and i1 <= line - 1 < max(i2, i1 + 1):
-            return j1 + 1, max(j2, j1 + 1)
-    first = _map_line(before, after, line)
-    return first, first
-
-
 def _through(steps: list[tuple[list[str], list[str]]], line: int, backward: bool = False) -> int:
     for before, after in (reversed(steps) if backward else steps):
         line = _map_line(before, after, line, backward)
     return line
 
 
-def add_imports(text: str, imports: list[str]) -> str:
-    """``imports`` not already made, inserted after the snippet's leading imports (or its header)."""
+def add_imports(text: str, imports: list[str]) -> tuple[str, int, int]:
+    """``imports`` not already made, inserted after the snippet's leading imports (or its header):
+    the new text, the line they follow, and how many were added."""
     wanted = [imp for imp in dict.fromkeys(imports) if imp not in text.split("\n")]
     if not wanted:
-        return text
+        return text, 0, 0
     lines = text.split("\n")
     tree = ast.parse(text)
     after = 0
@@ -205,7 +210,7 @@ def add_imports(text: str, imports: list[str]) -> str:
     if not after:
         while after < len(lines) and re.match(r"#\s*(requires|reads|timeout|echo|expects)\s*:", lines[after]):
             after += 1
-    return "\n".join(lines[:after] + wanted + lines[after:])
+    return "\n".join(lines[:after] + wanted + lines[after:]), after, len(wanted)
 
 
 # -- rename: a dotted name moved, or an attribute renamed -------------------------------------------

@@ -115,23 +115,24 @@ class DeckRun:
                 break
             path.write_text(text, encoding="utf-8")
             after = self.run(name)
-            blamed = blame(candidate_sites, after, before, path)
-            for site in blamed:
-                skip.add((site.rule.id, site.origin))
-                self.reverted(name, original, site, after, context)
-            if not blamed:
-                accepted, result, sites = text, after, candidate_sites
-            if after.ok:
-                break
-            newly = [r for r in self.rules if r.only_on_error and r not in eligible and r.addresses(after.error)]
             failures.append(after.error)
-            if not blamed and not newly:
+            blamed = blame(candidate_sites, after, before, path)
+            skip |= {(site.rule.id, site.origin) for site in blamed}
+            self.reverted(name, original, blamed, f"then fails: {last_line(after.error)}", context)
+            if blamed:
+                continue
+            missed = unreached(candidate_sites, after, path)
+            if missed:
+                skip |= {(site.rule.id, site.origin) for site in missed}
+                self.reverted(name, original, missed, f"not reached: {why_unreached(after, path)}", context)
+                text, candidate_sites = rewrite(original, eligible, context, skip)
+            accepted, sites = text, [s for s in candidate_sites if (s.rule.id, s.origin) not in skip]
+            result = after if text != original else before
+            newly = [r for r in self.rules if r.only_on_error and r not in eligible and r.addresses(after.error)]
+            if after.ok or not newly:
                 break
         path.write_text(accepted, encoding="utf-8")
-        unchecked = not result.ok and failing_line(result.error, path) is None
-        self.kept(name, original, accepted, sites,
-                  f"not checked: the snippet fails before its own code runs ({last_line(result.error)})"
-                  if unchecked else "")
+        self.kept(name, original, accepted, sites)
         return before, result
 
     def run(self, name: str) -> RunResult:
@@ -151,24 +152,30 @@ class DeckRun:
 
     # -- what the report shows
 
-    def kept(self, name: str, original: str, accepted: str, sites: list[Site], reason: str) -> None:
+    def kept(self, name: str, original: str, accepted: str, sites: list[Site]) -> None:
         real = self.real / f"{name}.py"
         commas = sorted({s for s in sites if s.rule is SYNTAX_RULE}, key=lambda s: s.origin)
         middle = add_missing_commas(original)[0] if commas else original
         if commas:
-            self.report.changes.append(Change(real, original, middle, "syntax", [SYNTAX_RULE], reason))
+            self.report.changes.append(Change(real, original, middle, "syntax", [SYNTAX_RULE]))
         if accepted != middle:
             rules = list(dict.fromkeys(s.rule for s in sites if s.rule is not SYNTAX_RULE))
-            self.report.changes.append(Change(real, middle, accepted, "kept", rules, reason))
+            self.report.changes.append(Change(real, middle, accepted, "kept", rules))
 
-    def reverted(self, name: str, original: str, site: Site, after: RunResult, context: Context) -> None:
-        if site.rule is SYNTAX_RULE:
-            tried = add_missing_commas(original)[0]
-        else:
-            tried = apply_rules(original, [site.rule], context).text
-        why = last_line(after.error) or "the snippet passed before and fails after it"
-        self.report.changes.append(Change(self.real / f"{name}.py", original, tried, "reverted", [site.rule],
-                                          f"line {site.line} then fails: {why}"))
+    def reverted(self, name: str, original: str, sites: list[Site], why: str, context: Context) -> None:
+        """The sites given back, one change per rule: what it tried there, and why it is not kept."""
+        for rule in dict.fromkeys(site.rule for site in sites):
+            mine = [site for site in sites if site.rule is rule]
+            if rule is SYNTAX_RULE:
+                tried = add_missing_commas(original)[0]
+            else:
+                given = {site.origin for site in mine}
+                others = {(rule.id, site.origin) for site in apply_rules(original, [rule], context).sites
+                          if site.origin not in given}
+                tried = apply_rules(original, [rule], context, others).text
+            lines = ", ".join(str(number) for number in sorted({site.line for site in mine}))
+            self.report.changes.append(Change(self.real / f"{name}.py", original, tried, "reverted", [rule],
+                                              f"line {lines} {why}"))
 
     def refresh_output(self, name: str, before: RunResult, after: RunResult) -> SnippetOutcome:
         """A pasted output the code no longer prints becomes what it prints now."""
@@ -229,6 +236,21 @@ def blame(sites: list[Site], after: RunResult, before: RunResult, path: Path) ->
         return list(sites) if before.ok else []
     blamed = [site for site in sites if site.rule.addresses(after.error) or site.covers(line)]
     return blamed or (list(sites) if before.ok else [])
+
+
+def unreached(sites: list[Site], after: RunResult, path: Path) -> list[Site]:
+    """The sites a failing run did not get to: after the line it fails at, or all of them when it
+    fails before the snippet's own code (in its prelude or a requirement). Nothing shows they work."""
+    if after.ok:
+        return []
+    line = failing_line(after.error, path)
+    return [site for site in sites if line is None or site.line > line]
+
+
+def why_unreached(after: RunResult, path: Path) -> str:
+    line = failing_line(after.error, path)
+    where = f"at line {line}" if line else "before its own code runs"
+    return f"the snippet fails {where} ({last_line(after.error)}); upgrade again once that is fixed"
 
 
 def failing_line(error: str, path: Path) -> int | None:
