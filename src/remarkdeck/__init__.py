@@ -26,6 +26,7 @@ Code map, in pipeline order (``build.py`` runs the stages in this order for each
     serve.py          rebuild on every change; livereload.py: the preview server
     pytest_plugin.py  every snippet, session and notebook as a pytest item
     importer/         `remarkdeck import`: another author's Remark deck brought in
+    upgrade/          `remarkdeck upgrade`: snippets rewritten for Keras 3, NumPy 2, pandas, scikit-learn
     init.py           `remarkdeck init`: a new project from scaffold/
 """
 

@@ -97,6 +97,15 @@ def _import(project: Project, args) -> int:
     return 0
 
 
+def _upgrade(project: Project, args) -> int:
+    from .upgrade import upgrade_decks
+
+    say = (lambda *_: None) if args.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
+    report = upgrade_decks(project, args.decks, dry_run=args.dry_run, say=say)
+    print(report.text(), end="")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="remarkdeck", description="Build Remark.js lecture decks whose code runs.")
     parser.add_argument("--version", action="version", version=f"remarkdeck {__version__}")
@@ -145,6 +154,13 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("--name", metavar="DECK", help="the deck's name (default: from SOURCE's file name)")
     _add_strict(imports, "nothing is written")
     imports.set_defaults(command=_import)
+
+    upgrade = commands.add_parser("upgrade", help="rewrite snippets for API changes (Keras 3, NumPy 2, pandas, "
+                                  "scikit-learn); keep what runs; refresh pasted outputs")
+    upgrade.add_argument("decks", nargs="*", metavar="DECK", help="deck names (default: every deck)")
+    upgrade.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
+    upgrade.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    upgrade.set_defaults(command=_upgrade)
     return parser
 
 
