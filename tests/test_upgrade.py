@@ -176,7 +176,8 @@ def test_a_rewrite_that_does_not_fix_its_error_is_given_back_with_why(upgraded):
            "  line 3 then fails: AttributeError: module 'math' has no attribute 'tau3'\n" in out
     assert "  line 7 then fails: AttributeError: 'Frame' object has no attribute 'loc'\n" in out
     snippets = upgraded["real"] / "snippets" / "upgrade"
-    assert (snippets / "constant.py").read_text() == "import math\n\nprint(math.tau2 / 2)\n"
+    assert (snippets / "constant.py").read_text() == (
+        "# known-failure: module 'math' has no attribute 'tau2' (AttributeError)\nimport math\n\nprint(math.tau2 / 2)\n")
     assert (snippets / "indexing.py").read_text().endswith("print(Frame().iloc[0])\n")
 
 
@@ -196,13 +197,16 @@ def test_a_pasted_keras_2_summary_becomes_what_keras_3_prints(upgraded):
 def test_the_summary_counts_what_runs_and_names_what_still_fails(upgraded):
     assert upgraded["real_run"].stdout.endswith(
         "upgrade: 5 of 6 snippets run now (1 before their upgrade); changed 5 file(s)\n"
-        "  still failing: upgrade/constant: AttributeError: module 'math' has no attribute 'tau2'\n")
+        "  snippets run: 5 pass, 1 fail, each now marked '# known-failure: REASON' in its file (pytest expects it "
+        "to fail, and fails the day it passes):\n"
+        "    module 'math' has no attribute 'tau2' (AttributeError): 1 (constant)\n")
 
 
-def test_the_upgraded_deck_passes_its_tests_but_the_failure_left(upgraded):
-    done = run_pytest(upgraded["real"], "-q", "snippets")
-    assert "1 failed, 5 passed" in done.stdout, done.stdout[-3000:]
-    assert "FAILED snippets/upgrade/constant.py::constant" in done.stdout
+def test_the_upgraded_deck_passes_its_tests_the_failure_left_known(upgraded):
+    done = run_pytest(upgraded["real"], "-q", "-rx", "snippets")
+    assert done.returncode == 0
+    assert "5 passed, 1 xfailed" in done.stdout, done.stdout[-3000:]
+    assert "XFAIL snippets/upgrade/constant.py::constant - module 'math' has no attribute 'tau2'" in done.stdout
 
 
 def test_unknown_deck_is_an_error():

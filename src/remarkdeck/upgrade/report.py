@@ -78,10 +78,12 @@ class UpgradeReport:
             out.append(f"{deck.deck}: {after} of {total} snippets run now ({before} before their upgrade); "
                        f"{verb} {written} file(s)")
             for outcome in deck.outcomes:
-                if not outcome.passed_after:
+                if not outcome.passed_after and not deck.known:
                     out.append(f"  still failing: {deck.deck}/{outcome.name}: {outcome.failure}")
             if deck.skipped:
                 out.append(f"  not rewritten (sessions): {', '.join(deck.skipped)}")
+            if deck.known:
+                out += [f"  {line}" for line in deck.known.lines()]
         if self.dry_run:
             out.append("dry run: nothing was written")
         return out

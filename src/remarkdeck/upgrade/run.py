@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..project import Project
 from ..snippets.execute import RunResult
+from ..snippets.failures import KnownFailures
 from ..snippets.files import SnippetLibrary
 from ..snippets.interactive import output_difference
 from ..snippets.outputs import shown_output
@@ -55,6 +56,7 @@ class DeckUpgrade:
     changes: list[Change] = field(default_factory=list)
     outcomes: list[SnippetOutcome] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # sessions (.pycon): run, not rewritten
+    known: KnownFailures | None = None  # what still fails, marked in the files (written unless a dry run)
 
 
 class Scratch:
