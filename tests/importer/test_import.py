@@ -86,7 +86,7 @@ def test_blocks_indented_by_four_spaces_become_snippets_too(project):
     assert (folder / "a_block_then_a_session.txt").read_text() == "# Slide 1\nThis is slide 1\n\n---\n\n# Slide 2\n"
     assert (folder / "inside_a_list.txt").read_text() == "def add(a, b):\n    return a + b\n"
     deck = (project.slides_dir / "indented.md").read_text()
-    assert '    {{ snippet("inside_a_list") | indent(4) }}\n' in deck
+    assert '   {{ snippet("inside_a_list") | indent(3) }}\n' in deck  # at the item's text, as its code was
     assert "    - not code, a nested item" in deck
     # a fence in a list item, which Remark's lexer takes for indented text and Markdown for a fence
     assert '    {{ snippet("a_fence_in_a_list_item", lang="shell") | indent(4) }}\n' in deck

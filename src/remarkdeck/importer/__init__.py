@@ -29,11 +29,10 @@ from .names import infer_requirements
 from .repairs import repair_deck
 from .report import ImportReport, SlideEntry, count_by
 from .source import DeckSource, read_source
+from .stand_ins import stand_in_macros, where_macros_came_from
 from .styles import page_styles
 
 log = logging.getLogger(__name__)
-
-BUILT_IN_MACROS = ("scale",)
 
 
 def import_deck(project: Project, source: Path, name: str | None = None, strict: bool = False) -> ImportReport:
@@ -54,7 +53,7 @@ def import_deck(project: Project, source: Path, name: str | None = None, strict:
     edits += _formulas(project, markdown, slides, report, math_macros)
     edits += _repair_edits(markdown, slides, report)
     _note_mojibake(markdown, slides, mojibake, report)
-    _note_macros(deck, deck_source, slides, report, files)
+    _note_macros(project, deck, deck_source, slides, report, files)
     files.deck_text = _edited_deck(deck_source, markdown, slides, edits, math_macros, report)
     _finish_report(report, files, started)
     with collected_warnings() as warnings:
@@ -188,6 +187,9 @@ def _plan_code(deck: str, snippets: list[SnippetFile], report: ImportReport, fil
     for snippet in snippets:
         files.snippets[snippet.filename] = snippet.text()
         report.note(snippet.slide, _describe(snippet))
+        if snippet.no_break_spaces:
+            report.note(snippet.slide, f"{snippet.filename}: {snippet.no_break_spaces} non-breaking space(s) of the "
+                                       "code written as plain spaces (they showed as spaces; Python rejects them)")
         if snippet.highlight:
             report.note(snippet.slide, f"{snippet.filename}: highlighted lines {', '.join(map(str, snippet.highlight))} "
                                        "(snippet(..., highlight=[...]))")
@@ -238,11 +240,15 @@ def _formulas(project: Project, markdown: str, slides: list[RemarkSlide], report
     finally:
         katex.close()
     for result in results:
+        for name in result.stand_ins:
+            report.warn(result.slide, f"formula uses {name}, which neither KaTeX nor the page defines (MathJax showed "
+                                      "its name in red): a stand-in in the front matter's [math.macros] shows the "
+                                      f"same; define {name} there", near=result.original.split("\n", 1)[0])
         if result.error:
             report.formulas_failing += 1
             report.warn(result.slide, f"formula KaTeX rejects: {_one_line(result.original)} ({result.error}); rewrite it",
                         near=result.original.split("\n", 1)[0])
-        else:
+        elif result.translated != result.original:
             report.formulas_translated += 1
             report.text_changes.append((tex_of(result.original), result.translated))
             report.note(result.slide, f"formula translated ({'; '.join(result.applied)}): "
@@ -265,14 +271,15 @@ def _note_mojibake(markdown: str, slides: list[RemarkSlide], repairs, report: Im
             report.warn(index, f"text looks mis-decoded but could not be repaired: '{repair.before.strip()}'")
 
 
-def _note_macros(deck: str, source: DeckSource, slides: list[RemarkSlide], report: ImportReport, files: DeckFiles) -> None:
+def _note_macros(project: Project, deck: str, source: DeckSource, slides: list[RemarkSlide], report: ImportReport,
+                 files: DeckFiles) -> None:
     files.macros = source.macros
     if source.macros:
         report.deck_notes.append(f"macros defined by the page ({', '.join(source.macros)}) copied to "
                                  f"templates/macros/{deck}.js")
-    for slide in slides:
-        for token in slide.macros():
-            if token.name not in source.macros and token.name not in BUILT_IN_MACROS:
-                report.warn(slide.index, f"macro '{token.name}' is not defined (not built in, not in the page): "
-                                         f"define remark.macros.{token.name} in templates/macros/{deck}.js",
-                            near=f"![:{token.name}")
+    stand_ins = stand_in_macros(project, source, slides)
+    files.macro_stand_ins = stand_ins.script
+    for name, uses in stand_ins.uses.items():
+        report.warn(uses[0], f"macro '{name}' is not defined ({where_macros_came_from(source)}): a stand-in in "
+                             f"templates/macros/{deck}.js shows its picture or its text on {len(uses)} slide(s); "
+                             f"replace it with the real remark.macros.{name}", near=f"![:{name}")
