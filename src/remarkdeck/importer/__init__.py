@@ -84,6 +84,9 @@ def _code_edits(deck: str, deck_source: DeckSource, markdown: str, slides: list[
     if not markers:
         _note_stars_kept(snippets, report)
     _plan_code(deck, snippets, report, files)
+    if deck_source.path == deck_source.page and any(snippet.no_break_spaces for snippet in snippets):
+        # Remark reads a textarea as HTML, where a non-breaking space is "&nbsp;": code showed that
+        report.text_changes.append(("&nbsp;", " "))
     return edits
 
 
@@ -189,7 +192,7 @@ def _plan_code(deck: str, snippets: list[SnippetFile], report: ImportReport, fil
         report.note(snippet.slide, _describe(snippet))
         if snippet.no_break_spaces:
             report.note(snippet.slide, f"{snippet.filename}: {snippet.no_break_spaces} non-breaking space(s) of the "
-                                       "code written as plain spaces (they showed as spaces; Python rejects them)")
+                                       "code written as plain spaces (Python rejects them)")
         if snippet.highlight:
             report.note(snippet.slide, f"{snippet.filename}: highlighted lines {', '.join(map(str, snippet.highlight))} "
                                        "(snippet(..., highlight=[...]))")
@@ -241,6 +244,7 @@ def _formulas(project: Project, markdown: str, slides: list[RemarkSlide], report
         katex.close()
     for result in results:
         for name in result.stand_ins:
+            report.stand_ins.append(f"TeX macro {name} (front matter)")
             report.warn(result.slide, f"formula uses {name}, which neither KaTeX nor the page defines (MathJax showed "
                                       "its name in red): a stand-in in the front matter's [math.macros] shows the "
                                       f"same; define {name} there", near=result.original.split("\n", 1)[0])
@@ -280,6 +284,7 @@ def _note_macros(project: Project, deck: str, source: DeckSource, slides: list[R
     stand_ins = stand_in_macros(project, source, slides)
     files.macro_stand_ins = stand_ins.script
     for name, uses in stand_ins.uses.items():
+        report.stand_ins.append(f"Remark macro {name} (templates/macros/{deck}.js)")
         report.warn(uses[0], f"macro '{name}' is not defined ({where_macros_came_from(source)}): a stand-in in "
                              f"templates/macros/{deck}.js shows its picture or its text on {len(uses)} slide(s); "
                              f"replace it with the real remark.macros.{name}", near=f"![:{name}")

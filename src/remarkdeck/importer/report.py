@@ -35,6 +35,7 @@ class ImportReport:
     text_changes: list[tuple[str, str]] = field(default_factory=list)  # (as shown before, as shown now)
     undefined_names: dict[str, list[str]] = field(default_factory=dict)
     missing_packages: dict[str, list[str]] = field(default_factory=dict)
+    stand_ins: list[str] = field(default_factory=list)  # what the import could not bring, standing in
     seconds: float = 0.0
     shown_slides: int = 0
     warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (slide index, message, text near it)
@@ -64,6 +65,9 @@ class ImportReport:
             names = sorted({name for found in self.undefined_names.values() for name in found})
             lines.append(f"  names no snippet defines: {', '.join(names)}: define them in "
                          f"snippets/{self.deck}/prelude.py")
+        if self.stand_ins:
+            lines.append(f"  stand-ins for what the import could not bring: {', '.join(self.stand_ins)}: replace "
+                         "each with the real definition (see the slides below)")
         if self.missing_packages:
             packages = sorted({p for found in self.missing_packages.values() for p in found})
             lines.append(f"  packages imported but not installed: {', '.join(packages)}")

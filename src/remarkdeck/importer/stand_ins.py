@@ -27,9 +27,11 @@ function remarkdeckStandIn(name, value, args) {
   };
   var url = (typeof value === "string" || value instanceof String) ? String(value) : "";
   var words = args.map(function (arg) { return String(arg).trim(); }).filter(Boolean);
-  var width = words.filter(function (word) { return /^\d+(\.\d+)?(%|px|em|rem|vw|vh|cm|mm|in|pt)$/.test(word); })[0];
+  var isWidth = function (word) { return /^\d+(\.\d+)?(%|px|em|rem|vw|vh|cm|mm|in|pt)$/.test(word); };
+  var width = words.filter(isWidth)[0];
   if (/\.(png|jpe?g|gif|svg|webp|bmp|avif)([?#].*)?$/i.test(url)) {
-    return '<img src="' + escape(url) + '" alt="' + escape(words.join(" ") || name) + '"' +
+    var alt = words.filter(function (word) { return !isWidth(word); }).join(" ") || name;
+    return '<img src="' + escape(url) + '" alt="' + escape(alt) + '"' +
       (width ? ' style="width: ' + width + '"' : "") + " />";
   }
   if (url) {
