@@ -26,6 +26,7 @@ from .lexer import RemarkSlide, clean_input, line_of, parse
 from .media import MediaPlan, rewrite_media
 from .mojibake import Repair, repair_text
 from .names import infer_requirements
+from .packages import PackagePlan, plan_packages, summary
 from .repairs import repair_deck
 from .report import ImportReport, SlideEntry, count_by
 from .source import DeckSource, read_source
@@ -35,11 +36,14 @@ from .styles import page_styles
 log = logging.getLogger(__name__)
 
 
-def import_deck(project: Project, source: Path, name: str | None = None, strict: bool = False) -> ImportReport:
+def import_deck(project: Project, source: Path, name: str | None = None, strict: bool = False,
+                dry_run: bool = False) -> ImportReport:
     """Import the deck at ``source`` as ``name`` (default: from the file name); raises
     DeckImportError, writing nothing, when it cannot or when the deck already exists. What the
     lecturer must fix is also logged as a warning at its line in ``source``; ``strict`` makes
-    those warnings an error (StrictError), raised before anything is written."""
+    those warnings an error (StrictError), raised before anything is written. The packages the
+    snippets import are declared in the project (its pyproject.toml, its lock), as the report's
+    diffs show; ``dry_run``: the report and its diffs only, nothing written."""
     started = time.perf_counter()
     deck_source = read_source(source)
     deck = _deck_name(name, source)
@@ -54,12 +58,16 @@ def import_deck(project: Project, source: Path, name: str | None = None, strict:
     edits += _repair_edits(markdown, slides, report)
     _note_mojibake(markdown, slides, mojibake, report)
     _note_macros(project, deck, deck_source, slides, report, files)
+    packages = _packages(project, deck, deck_source, report, files)
     files.deck_text = _edited_deck(deck_source, markdown, slides, edits, math_macros, report)
-    _finish_report(report, files, started)
+    _finish_report(report, files, packages, started, dry_run)
     with collected_warnings() as warnings:
         _log_warnings(report, slides, markdown, deck_source)
     fail_on_warnings(warnings, strict, kept="nothing is written")
+    if dry_run:
+        return report
     write_deck_files(project, files)
+    packages.write(project)
     return report
 
 
@@ -152,8 +160,9 @@ def _number_slide_lines(slides: list[RemarkSlide], report: ImportReport, head: s
         entry.line = head_lines + line_of(body, moved_offset(anchors, slide.start))
 
 
-def _finish_report(report: ImportReport, files: DeckFiles, started: float) -> None:
-    report.written = files.targets()
+def _finish_report(report: ImportReport, files: DeckFiles, packages: PackagePlan, started: float,
+                   dry_run: bool) -> None:
+    report.written, report.dry_run = files.targets() + packages.changed(), dry_run
     report.seconds = time.perf_counter() - started
     files.report_text = report.text()
 
@@ -209,7 +218,8 @@ def _plan_code(deck: str, snippets: list[SnippetFile], report: ImportReport, fil
                                        f"defines: define in `snippets/{deck}/prelude.py`")
         if missing := needs.missing_packages.get(snippet.name):
             report.missing_packages[snippet.name] = missing
-            report.warn(snippet.slide, f"{snippet.filename} imports {', '.join(missing)}, not installed here")
+        for name in needs.imports.get(snippet.name, []):
+            report.imports.setdefault(name, (snippet.slide, snippet.filename))
     report.code_blocks = len(snippets)
     report.snippets = count_by(snippets, lambda s: s.suffix)
     report.pasted_outputs = sum(1 for s in snippets if s.kind == "output")
@@ -262,6 +272,36 @@ def _formulas(project: Project, markdown: str, slides: list[RemarkSlide], report
 
 def _one_line(formula: str) -> str:
     return " ".join(formula.split())
+
+
+def _packages(project: Project, deck: str, source: DeckSource, report: ImportReport,
+              files: DeckFiles) -> PackagePlan:
+    """The distributions the snippets' imports need, to declare and lock; what cannot be, a warning."""
+    plan = plan_packages(project, list(report.imports), _local_modules(project, deck, source, files))
+    report.packages, report.diffs = summary(plan), plan.diffs()
+    for name, why in plan.mapping.unmapped.items():
+        slide, filename = report.imports[name]
+        report.warn(slide, f"{filename} imports {name}, which cannot be mapped to a distribution ({why}): declare "
+                           "what provides it in pyproject.toml", near=name)
+    not_installed = {package for missing in report.missing_packages.values() for package in missing}
+    for name, distribution in plan.mapping.distributions.items():
+        slide, filename = report.imports[name]
+        if distribution.name in plan.not_locked:
+            report.warn(slide, f"{filename} imports {name}: {distribution.name} is declared in {plan.where} but "
+                               f"could not be locked ({plan.not_locked[distribution.name]})", near=name)
+        elif plan.problem and name in not_installed:
+            report.warn(slide, f"{filename} imports {name}, not installed here and not declared ({plan.problem}): "
+                               f"declare {distribution.name}", near=name)
+    return plan
+
+
+def _local_modules(project: Project, deck: str, source: DeckSource, files: DeckFiles) -> set[str]:
+    """Modules the snippets may import that are no distribution: the deck's snippets, and Python
+    files beside the deck's source."""
+    snippets = [Path(name) for name in files.snippets] + list((project.snippets_dir / deck).glob("*.py"))
+    beside = list(source.base.glob("*.py")) + list(source.base.glob("*.pyx"))
+    packages = {path.parent.name for path in source.base.glob("*/__init__.py")}
+    return {path.stem for path in snippets + beside} | packages
 
 
 def _note_mojibake(markdown: str, slides: list[RemarkSlide], repairs, report: ImportReport) -> None:
