@@ -13,7 +13,9 @@ from helpers import run_remarkdeck, tree_digest
 
 from remarkdeck.importer.distributions import SAME_NAME, map_imports
 from remarkdeck.importer.lock import with_pins
+from remarkdeck.importer.packages import deck_modules
 from remarkdeck.importer.pyproject import declared_names, with_requirements
+from remarkdeck.project import Project
 
 REPO = Path(__file__).resolve().parents[2]
 DECKS = REPO / "tests" / "importer" / "decks"
@@ -129,7 +131,7 @@ def test_the_lock_gains_pins_resolved_by_pip_and_a_second_import_changes_nothing
     assert f"requirements.lock: 1 pinned line(s) added ({added[0]})" in done.stdout
     # a name no table knows, which pip finds nowhere: named, not declared
     assert ("reading_toml_as_before.py imports remarkdeck_test_no_such_package, which cannot be mapped to a "
-            "distribution (no table maps it and pip finds no distribution 'remarkdeck-test-no-such-package' "
+            "distribution (no table maps it, and pip cannot resolve 'remarkdeck-test-no-such-package' "
             "(No matching distribution found for remarkdeck-test-no-such-package))") in done.stderr
     again = run_remarkdeck(root, "import", str(DECKS / "tiny-packages.md"), "--name", "again")
     assert again.code == 0, again.stderr
@@ -147,3 +149,12 @@ def test_dry_run_prints_the_report_and_diffs_and_writes_nothing(repository_copy)
     assert re.search(r"^\+tomli==", done.stdout, re.M)
     assert "Would write (dry run): slides/tiny-packages.md" in done.stdout
     assert done.stdout.endswith("(dry run: nothing written)\n")
+
+
+def test_the_decks_own_modules_are_no_distributions(tmp_path):
+    """A snippet's file name, the file a snippet says it is, a module in the deck's folder."""
+    (tmp_path / "deck" / "cython").mkdir(parents=True)
+    (tmp_path / "deck" / "cython" / "fib.py").write_text("")
+    snippets = {"helpers.py": "", "example.py": "# content of inc.py\ndef inc(x):\n    return x + 1\n"}
+    modules = deck_modules(Project(tmp_path), "deck", tmp_path / "deck", snippets)
+    assert {"helpers", "example", "inc", "fib"} <= modules

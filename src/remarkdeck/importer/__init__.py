@@ -3,8 +3,10 @@
 read the source (source.py) -> repair mis-decoded text (mojibake.py) -> read it as Remark does
 (lexer.py) -> code blocks to snippets (code.py) and what each needs (names.py) -> pictures and
 media (media.py) -> the page's CSS (styles.py) -> formulas for KaTeX (formulas.py) -> what the
-build refuses (repairs.py) ->
-write it all aside and move it into place (files.py), with its report (report.py).
+build refuses (repairs.py) -> stand-ins for macros nothing brought defines (stand_ins.py) -> the
+packages the snippets import (packages.py: distributions.py, pyproject.py, lock.py) ->
+write it all aside and move it into place (files.py), with its report (report.py); then the
+project's pyproject.toml and lock.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from .lexer import RemarkSlide, clean_input, line_of, parse
 from .media import MediaPlan, rewrite_media
 from .mojibake import Repair, repair_text
 from .names import infer_requirements
-from .packages import PackagePlan, plan_packages, summary
+from .packages import PackagePlan, deck_modules, plan_packages, summary
 from .repairs import repair_deck
 from .report import ImportReport, SlideEntry, count_by
 from .source import DeckSource, read_source
@@ -277,7 +279,7 @@ def _one_line(formula: str) -> str:
 def _packages(project: Project, deck: str, source: DeckSource, report: ImportReport,
               files: DeckFiles) -> PackagePlan:
     """The distributions the snippets' imports need, to declare and lock; what cannot be, a warning."""
-    plan = plan_packages(project, list(report.imports), _local_modules(project, deck, source, files))
+    plan = plan_packages(project, list(report.imports), deck_modules(project, deck, source.base, files.snippets))
     report.packages, report.diffs = summary(plan), plan.diffs()
     for name, why in plan.mapping.unmapped.items():
         slide, filename = report.imports[name]
@@ -293,15 +295,6 @@ def _packages(project: Project, deck: str, source: DeckSource, report: ImportRep
             report.warn(slide, f"{filename} imports {name}, not installed here and not declared ({plan.problem}): "
                                f"declare {distribution.name}", near=name)
     return plan
-
-
-def _local_modules(project: Project, deck: str, source: DeckSource, files: DeckFiles) -> set[str]:
-    """Modules the snippets may import that are no distribution: the deck's snippets, and Python
-    files beside the deck's source."""
-    snippets = [Path(name) for name in files.snippets] + list((project.snippets_dir / deck).glob("*.py"))
-    beside = list(source.base.glob("*.py")) + list(source.base.glob("*.pyx"))
-    packages = {path.parent.name for path in source.base.glob("*/__init__.py")}
-    return {path.stem for path in snippets + beside} | packages
 
 
 def _note_mojibake(markdown: str, slides: list[RemarkSlide], repairs, report: ImportReport) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import importlib.metadata
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from .lock import LOCK_FILE, locked_names, resolve, with_pins
 from .pyproject import REQUIREMENT_NAME, PyprojectEditError, declared_names, with_requirements
 
 PYPROJECT = "pyproject.toml"
+# A snippet that says which file it is ("# content of inc.py", pytest's documentation's habit)
+FILE_COMMENT = re.compile(r"^#\s*(?:contents? of|file:?)?\s*([A-Za-z_]\w*)\.pyx?\s*$", re.M)
+BESIDE_DEPTH = 2  # how deep below the deck's folder its own modules are looked for
 
 
 @dataclass
@@ -70,6 +74,19 @@ def plan_packages(project: Project, imports: list[str], local: set[str]) -> Pack
     return plan
 
 
+def deck_modules(project: Project, deck: str, base: Path, snippets: dict[str, str]) -> set[str]:
+    """Modules the snippets may import that no distribution provides: the deck's snippets (by their
+    file names, and the file a snippet says it is), and Python and Cython files in the deck's folder
+    or a folder or two below it."""
+    names = {Path(name).stem for name in snippets} | {path.stem for path in (project.snippets_dir / deck).glob("*.py")}
+    names |= {match.group(1) for text in snippets.values() for match in FILE_COMMENT.finditer(text)}
+    for depth in range(BESIDE_DEPTH + 1):
+        pattern = "*/" * depth
+        names |= {path.stem for suffix in ("py", "pyx") for path in base.glob(f"{pattern}*.{suffix}")}
+        names |= {path.parent.name for path in base.glob(f"{pattern}*/__init__.py")}
+    return names
+
+
 def _not_provided(mapping: ImportMapping, provided: set[str]) -> list[Distribution]:
     return _unique(d for d in mapping.distributions.values() if not provided & set(d.names()))
 
@@ -102,7 +119,7 @@ def _resolved(plan: PackagePlan, needed: list[Distribution], lock: str | None, l
         if failure and distribution.source == SAME_NAME:
             for name, found in plan.mapping.distributions.items():
                 if found.name == distribution.name:
-                    plan.mapping.unmapped[name] = f"no table maps it and pip finds no distribution '{found.name}' " \
+                    plan.mapping.unmapped[name] = f"no table maps it, and pip cannot resolve '{found.name}' " \
                                                   f"({failure})"
             continue
         if failure:
