@@ -92,8 +92,12 @@ def _init(_, args) -> int:
 def _import(project: Project, args) -> int:
     from .importer import import_deck
 
-    report = import_deck(project, args.source, args.name, strict=args.strict)
+    report = import_deck(project, args.source, args.name, strict=args.strict, dry_run=args.dry_run)
     print(report.text(), end="")
+    for diff in report.diffs:
+        print(f"\n{diff}", end="")
+    if args.dry_run:
+        print("\n(dry run: nothing written)")
     return 0
 
 
@@ -152,6 +156,8 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("source", type=Path, metavar="SOURCE",
                          help="a Remark Markdown file, or the HTML page holding the deck")
     imports.add_argument("--name", metavar="DECK", help="the deck's name (default: from SOURCE's file name)")
+    imports.add_argument("--dry-run", action="store_true",
+                         help="print the report and the changes to pyproject.toml and the lock; write nothing")
     _add_strict(imports, "nothing is written")
     imports.set_defaults(command=_import)
 

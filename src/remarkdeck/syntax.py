@@ -41,6 +41,9 @@ NOTES_LINE = re.compile(r"^\?{3}$")
 PROPERTY_LINE = re.compile(r"^([-\w]+):(.*)$", re.A)
 PROPERTY_COMMENT_LINE = re.compile(r"^<!--\s*([-\w]+):([^$\n]*?)\s*-->\s*$", re.I | re.A)
 FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})")
+# A Markdown code span: a run of backticks, closed by a run as long, within one paragraph (no blank
+# line); unlike Remark's lexer's inline code, which runs from any backtick to the next anywhere.
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)((?:(?!\n[ \t]*\n)[\s\S])+?)(?<!`)\1(?!`)")
 
 # `.red[` opens a content class (a `\` before it shows it as text); group 1 is that backslash,
 # group 2 the classes.

@@ -21,13 +21,14 @@ from playwright.sync_api import Error as PlaywrightError
 
 from remarkdeck.importer import import_deck
 from remarkdeck.importer.source import read_source
+from remarkdeck.macros import BUILTIN_FILE
 from remarkdeck.project import Project
 
 from .conftest import BUILD_TIMEOUT, REPO
 
 DECKS = REPO / "tests" / "importer" / "decks"
 SAMPLES = ["code.md", "outputs.md", "text.md", "formulas.md", "indented.md", "page.html", "scripted/index.html",
-           "no-highlight.html", "seed.md"]
+           "no-highlight.html", "seed.md", "split-tags.md", "code-places.md"]
 REMARK = REPO / "node_modules" / "remark-slide" / "out" / "remark.min.js"
 
 SLIDE_TEXTS = """() => Array.from(document.querySelectorAll(
@@ -57,16 +58,23 @@ def imported_project(tmp_path_factory):
 
 
 def plain_remark_page(folder: Path, sample: str) -> Path:
-    """The original deck shown by plain Remark, as its own page did."""
+    """The original deck shown by plain Remark, as its own page did: from its textarea (which Remark
+    reads as HTML: a non-breaking space becomes "&nbsp;"), else from the Markdown file as loaded
+    by sourceUrl; with the Remark wiki's `scale` macro, which pages that use it define."""
     source = read_source(DECKS / sample)
     options = dict(source.options) if source.page else {"highlightLines": True}
     options.pop("sourceUrl", None)
+    in_textarea = source.page is not None and source.path == source.page
+    if not in_textarea:
+        options["source"] = source.markdown
+    textarea = f"<textarea id='source'>{html.escape(source.markdown)}</textarea>" if in_textarea else ""
+    options_script = json.dumps(options).replace("</", "<\\/")  # in a <script>: no "</"
     page = folder / f"plain-{sample.replace('/', '-')}.html"
     page.write_text(
-        "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
-        f"<textarea id='source'>{html.escape(source.markdown)}</textarea>"
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>{textarea}"
         f"<script src='{REMARK.as_uri()}'></script>"
-        f"<script>{''.join(dict.fromkeys(source.macros.values()))}\nvar slideshow = remark.create({json.dumps(options)});</script>"
+        f"<script>{BUILTIN_FILE.read_text()}{''.join(dict.fromkeys(source.macros.values()))}\n"
+        f"var slideshow = remark.create({options_script});</script>"
         "</body></html>", encoding="utf-8")
     return page
 

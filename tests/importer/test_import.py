@@ -13,6 +13,7 @@ from py_mini_racer import MiniRacer
 
 from remarkdeck.importer import import_deck
 from remarkdeck.importer.lexer import clean_input, parse
+from remarkdeck.macros import MacroRunner, MacroUse
 from remarkdeck.project import Project
 from remarkdeck.snippets.failures import unmark_known_failure
 
@@ -87,7 +88,7 @@ def test_blocks_indented_by_four_spaces_become_snippets_too(project):
     assert (folder / "a_block_then_a_session.txt").read_text() == "# Slide 1\nThis is slide 1\n\n---\n\n# Slide 2\n"
     assert (folder / "inside_a_list.txt").read_text() == "def add(a, b):\n    return a + b\n"
     deck = (project.slides_dir / "indented.md").read_text()
-    assert '    {{ snippet("inside_a_list") | indent(4) }}\n' in deck
+    assert '   {{ snippet("inside_a_list") | indent(3) }}\n' in deck  # at the item's text, as its code was
     assert "    - not code, a nested item" in deck
     # a fence in a list item, which Remark's lexer takes for indented text and Markdown for a fence
     assert '    {{ snippet("a_fence_in_a_list_item", lang="shell") | indent(4) }}\n' in deck
@@ -251,3 +252,53 @@ def test_seed_imported_whole_and_its_failures_on_keras_3(project):
     assert "9 failed, 8 passed" in tests.stdout
     assert "ValueError: Argument(s) not recognized: {'lr': 0.01}" in tests.stdout
     assert "Total params: 41" in tests.stdout  # the pasted table, in the diff against what Keras 3 prints
+
+
+def test_macros_nothing_brought_defines_get_stand_ins_and_the_deck_builds(project):
+    """A theme's macros and a TeX macro the import cannot bring: stand-ins, a warning at each first
+    use, and a deck that builds."""
+    done = run_remarkdeck(project.root, "import", str(DECKS / "stand-ins.md"))
+    assert done.code == 0, done.stderr
+    source = DECKS / "stand-ins.md"
+    assert f"{source}:9: warning: macro 'thumb' is not defined (read from a Markdown file alone: the scripts of the " \
+           "page that showed it were not read): a stand-in in templates/macros/stand-ins.js shows its picture or " \
+           "its text on 1 slide(s); replace it with the real remark.macros.thumb\n" in done.stderr
+    assert f"{source}:14: warning: macro 'badge' is not defined" in done.stderr
+    assert f"{source}:19: warning: formula uses \\W, which neither KaTeX nor the page defines" in done.stderr
+    assert "stand-ins for what the import could not bring: TeX macro \\W (front matter), Remark macro thumb " \
+           "(templates/macros/stand-ins.js), Remark macro badge (templates/macros/stand-ins.js)" in done.stdout
+    deck = (project.slides_dir / "stand-ins.md").read_text()
+    assert '"\\\\W" = "{\\\\color{red}\\\\text{\\\\textbackslash W}}"\n' in deck
+    assert run_remarkdeck(project.root, "build", "stand-ins").code == 0
+    with MacroRunner(project, "stand-ins") as macros:
+        assert macros.expand(MacroUse(0, 0, "thumb", ("40%", "a red square"), "../img/stand-ins/pictures/square.png")) \
+            == '<img src="../img/stand-ins/pictures/square.png" alt="a red square" style="width: 40%" />'
+        assert macros.expand(MacroUse(0, 0, "badge", ("new", "shiny"), None)) == "new shiny"
+
+
+def test_picture_attributes_on_the_next_line_and_names_with_spaces(project):
+    """``<img src=...`` with its other attributes on an indented line (which Remark's lexer sets
+    apart as code) is rewritten; a copied file's name has no spaces."""
+    report = import_deck(project, DECKS / "split-tags.md")
+    deck = (project.slides_dir / "split-tags.md").read_text()
+    assert '<img src="../img/split-tags/pictures/square.png"\n     width="100%" />' in deck
+    assert ".center[![:scale 50%](../img/split-tags/pictures/a-square.png)]" in deck
+    assert '<img src="../img/split-tags/pictures/a-square.png" width="20">' in deck
+    assert (report.pictures_copied, report.pictures_replaced) == (2, 0)
+    assert run_remarkdeck(project.root, "build", "split-tags").code == 0
+
+
+def test_code_after_a_class_in_a_quote_and_with_no_break_spaces(project):
+    report = import_deck(project, DECKS / "code-places.md")
+    folder = project.snippets_dir / "code-places"
+    deck = (project.slides_dir / "code-places.md").read_text()
+    # a fence opened right after a content class: alone on its line, as the build wants
+    assert '.small[\n{{ snippet("a_block_opened_after_a") }}\n]' in deck
+    # a fence in a quote, which Remark's lexer does not see but its Markdown shows: still in the quote
+    assert '> {{ snippet("a_block_in_a_quote") | replace("\\n", "\\n> ") }}\n' in deck
+    assert (folder / "a_block_in_a_quote.py").read_text() == 'print("quoted")\n'
+    # non-breaking spaces showed as spaces; Python rejects them
+    assert (folder / "code_with_non_breaking.py").read_text() == "def square(x):\n    return x * x\n"
+    assert "code_with_non_breaking.py: 4 non-breaking space(s) of the code written as plain spaces" in report.text()
+    assert run_remarkdeck(project.root, "build", "code-places").code == 0
+    assert "3 passed" in run_pytest(project.root, "-q", "snippets/code-places").stdout

@@ -3,9 +3,11 @@
 read the source (source.py) -> repair mis-decoded text (mojibake.py) -> read it as Remark does
 (lexer.py) -> code blocks to snippets (code.py) and what each needs (names.py) -> pictures and
 media (media.py) -> the page's CSS (styles.py) -> formulas for KaTeX (formulas.py) -> what the
-build refuses (repairs.py) ->
-write it all aside and move it into place (files.py), with its report (report.py) -> run the
-snippets and mark those that fail as known failures (snippets/failures.py).
+build refuses (repairs.py) -> stand-ins for macros nothing brought defines (stand_ins.py) -> the
+packages the snippets import (packages.py: distributions.py, pyproject.py, lock.py) ->
+write it all aside and move it into place (files.py), with its report (report.py); then the
+project's pyproject.toml and lock, the new packages installed -> run the snippets and mark those
+that fail as known failures (snippets/failures.py).
 """
 
 from __future__ import annotations
@@ -28,21 +30,24 @@ from .lexer import RemarkSlide, clean_input, line_of, parse
 from .media import MediaPlan, rewrite_media
 from .mojibake import Repair, repair_text
 from .names import infer_requirements
+from .packages import PackagePlan, deck_modules, install_packages, plan_packages, summary
 from .repairs import repair_deck
 from .report import ImportReport, SlideEntry, count_by
 from .source import DeckSource, read_source
+from .stand_ins import stand_in_macros, where_macros_came_from
 from .styles import page_styles
 
 log = logging.getLogger(__name__)
 
-BUILT_IN_MACROS = ("scale",)
 
-
-def import_deck(project: Project, source: Path, name: str | None = None, strict: bool = False) -> ImportReport:
+def import_deck(project: Project, source: Path, name: str | None = None, strict: bool = False,
+                dry_run: bool = False) -> ImportReport:
     """Import the deck at ``source`` as ``name`` (default: from the file name); raises
     DeckImportError, writing nothing, when it cannot or when the deck already exists. What the
     lecturer must fix is also logged as a warning at its line in ``source``; ``strict`` makes
-    those warnings an error (StrictError), raised before anything is written."""
+    those warnings an error (StrictError), raised before anything is written. The packages the
+    snippets import are declared in the project (its pyproject.toml, its lock), as the report's
+    diffs show; ``dry_run``: the report and its diffs only, nothing written."""
     started = time.perf_counter()
     deck_source = read_source(source)
     deck = _deck_name(name, source)
@@ -56,15 +61,30 @@ def import_deck(project: Project, source: Path, name: str | None = None, strict:
     edits += _formulas(project, markdown, slides, report, math_macros)
     edits += _repair_edits(markdown, slides, report)
     _note_mojibake(markdown, slides, mojibake, report)
-    _note_macros(deck, deck_source, slides, report, files)
+    _note_macros(project, deck, deck_source, slides, report, files)
+    packages = _packages(project, deck, deck_source, report, files)
     files.deck_text = _edited_deck(deck_source, markdown, slides, edits, math_macros, report)
-    _finish_report(report, files, started)
+    _finish_report(report, files, packages, started, dry_run)
     with collected_warnings() as warnings:
         _log_warnings(report, slides, markdown, deck_source)
     fail_on_warnings(warnings, strict, kept="nothing is written")
+    if dry_run:
+        return report
     write_deck_files(project, files)
+    packages.write(project)
+    _install_packages(packages, report)
     _mark_known_failures(project, deck, report)
     return report
+
+
+def _install_packages(packages: PackagePlan, report: ImportReport) -> None:
+    """The distributions just declared, installed where remarkdeck runs (the project's environment,
+    which ``make test`` then finds up to date), so that the snippets run with them before any is
+    marked as a known failure."""
+    if problem := install_packages(packages):
+        report.packages.append(f"not installed ({problem}): the snippets that import them are marked as known "
+                               "failures until `make test` installs them")
+        log.warning(f"the declared packages could not be installed: {problem}")
 
 
 def _mark_known_failures(project: Project, deck: str, report: ImportReport) -> None:
@@ -94,6 +114,9 @@ def _code_edits(deck: str, deck_source: DeckSource, markdown: str, slides: list[
     if not markers:
         _note_stars_kept(snippets, report)
     _plan_code(deck, snippets, report, files)
+    if deck_source.path == deck_source.page and any(snippet.no_break_spaces for snippet in snippets):
+        # Remark reads a textarea as HTML, where a non-breaking space is "&nbsp;": code showed that
+        report.text_changes.append(("&nbsp;", " "))
     return edits
 
 
@@ -159,8 +182,9 @@ def _number_slide_lines(slides: list[RemarkSlide], report: ImportReport, head: s
         entry.line = head_lines + line_of(body, moved_offset(anchors, slide.start))
 
 
-def _finish_report(report: ImportReport, files: DeckFiles, started: float) -> None:
-    report.written = files.targets()
+def _finish_report(report: ImportReport, files: DeckFiles, packages: PackagePlan, started: float,
+                   dry_run: bool) -> None:
+    report.written, report.dry_run = files.targets() + packages.changed(), dry_run
     report.seconds = time.perf_counter() - started
     files.report_text = report.text()
 
@@ -197,6 +221,9 @@ def _plan_code(deck: str, snippets: list[SnippetFile], report: ImportReport, fil
     for snippet in snippets:
         files.snippets[snippet.filename] = snippet.text()
         report.note(snippet.slide, _describe(snippet))
+        if snippet.no_break_spaces:
+            report.note(snippet.slide, f"{snippet.filename}: {snippet.no_break_spaces} non-breaking space(s) of the "
+                                       "code written as plain spaces (Python rejects them)")
         if snippet.highlight:
             report.note(snippet.slide, f"{snippet.filename}: highlighted lines {', '.join(map(str, snippet.highlight))} "
                                        "(snippet(..., highlight=[...]))")
@@ -213,7 +240,8 @@ def _plan_code(deck: str, snippets: list[SnippetFile], report: ImportReport, fil
                                        f"defines: define in `snippets/{deck}/prelude.py`")
         if missing := needs.missing_packages.get(snippet.name):
             report.missing_packages[snippet.name] = missing
-            report.warn(snippet.slide, f"{snippet.filename} imports {', '.join(missing)}, not installed here")
+        for name in needs.imports.get(snippet.name, []):
+            report.imports.setdefault(name, (snippet.slide, snippet.filename))
     report.code_blocks = len(snippets)
     report.snippets = count_by(snippets, lambda s: s.suffix)
     report.pasted_outputs = sum(1 for s in snippets if s.kind == "output")
@@ -247,11 +275,16 @@ def _formulas(project: Project, markdown: str, slides: list[RemarkSlide], report
     finally:
         katex.close()
     for result in results:
+        for name in result.stand_ins:
+            report.stand_ins.append(f"TeX macro {name} (front matter)")
+            report.warn(result.slide, f"formula uses {name}, which neither KaTeX nor the page defines (MathJax showed "
+                                      "its name in red): a stand-in in the front matter's [math.macros] shows the "
+                                      f"same; define {name} there", near=result.original.split("\n", 1)[0])
         if result.error:
             report.formulas_failing += 1
             report.warn(result.slide, f"formula KaTeX rejects: {_one_line(result.original)} ({result.error}); rewrite it",
                         near=result.original.split("\n", 1)[0])
-        else:
+        elif result.translated != result.original:
             report.formulas_translated += 1
             report.text_changes.append((tex_of(result.original), result.translated))
             report.note(result.slide, f"formula translated ({'; '.join(result.applied)}): "
@@ -261,6 +294,27 @@ def _formulas(project: Project, markdown: str, slides: list[RemarkSlide], report
 
 def _one_line(formula: str) -> str:
     return " ".join(formula.split())
+
+
+def _packages(project: Project, deck: str, source: DeckSource, report: ImportReport,
+              files: DeckFiles) -> PackagePlan:
+    """The distributions the snippets' imports need, to declare and lock; what cannot be, a warning."""
+    plan = plan_packages(project, list(report.imports), deck_modules(project, deck, source.base, files.snippets))
+    report.packages, report.diffs = summary(plan), plan.diffs()
+    for name, why in plan.mapping.unmapped.items():
+        slide, filename = report.imports[name]
+        report.warn(slide, f"{filename} imports {name}, which cannot be mapped to a distribution ({why}): declare "
+                           "what provides it in pyproject.toml", near=name)
+    not_installed = {package for missing in report.missing_packages.values() for package in missing}
+    for name, distribution in plan.mapping.distributions.items():
+        slide, filename = report.imports[name]
+        if distribution.name in plan.not_locked:
+            report.warn(slide, f"{filename} imports {name}: {distribution.name} is declared in {plan.where} but "
+                               f"could not be locked ({plan.not_locked[distribution.name]})", near=name)
+        elif plan.problem and name in not_installed:
+            report.warn(slide, f"{filename} imports {name}, not installed here and not declared ({plan.problem}): "
+                               f"declare {distribution.name}", near=name)
+    return plan
 
 
 def _note_mojibake(markdown: str, slides: list[RemarkSlide], repairs, report: ImportReport) -> None:
@@ -274,14 +328,16 @@ def _note_mojibake(markdown: str, slides: list[RemarkSlide], repairs, report: Im
             report.warn(index, f"text looks mis-decoded but could not be repaired: '{repair.before.strip()}'")
 
 
-def _note_macros(deck: str, source: DeckSource, slides: list[RemarkSlide], report: ImportReport, files: DeckFiles) -> None:
+def _note_macros(project: Project, deck: str, source: DeckSource, slides: list[RemarkSlide], report: ImportReport,
+                 files: DeckFiles) -> None:
     files.macros = source.macros
     if source.macros:
         report.deck_notes.append(f"macros defined by the page ({', '.join(source.macros)}) copied to "
                                  f"templates/macros/{deck}.js")
-    for slide in slides:
-        for token in slide.macros():
-            if token.name not in source.macros and token.name not in BUILT_IN_MACROS:
-                report.warn(slide.index, f"macro '{token.name}' is not defined (not built in, not in the page): "
-                                         f"define remark.macros.{token.name} in templates/macros/{deck}.js",
-                            near=f"![:{token.name}")
+    stand_ins = stand_in_macros(project, source, slides)
+    files.macro_stand_ins = stand_ins.script
+    for name, uses in stand_ins.uses.items():
+        report.stand_ins.append(f"Remark macro {name} (templates/macros/{deck}.js)")
+        report.warn(uses[0], f"macro '{name}' is not defined ({where_macros_came_from(source)}): a stand-in in "
+                             f"templates/macros/{deck}.js shows its picture or its text on {len(uses)} slide(s); "
+                             f"replace it with the real remark.macros.{name}", near=f"![:{name}")

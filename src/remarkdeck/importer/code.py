@@ -48,6 +48,11 @@ class SnippetFile:
     output_of: str | None = None  # the code snippet this output was pasted after
 
     @property
+    def no_break_spaces(self) -> int:
+        """How many non-breaking spaces of the original code are written as plain spaces."""
+        return self.fence.code.count(NO_BREAK_SPACE)
+
+    @property
     def filename(self) -> str:
         return self.name + self.suffix
 
@@ -71,6 +76,8 @@ class SnippetFile:
         if self.fence.language and self.fence.language != shown:
             arguments.append(f'lang="{self.fence.language}"')
         indent = f" | indent({len(self.fence.indent)})" if self.fence.indent else ""
+        if self.fence.quote:  # every line of the block in the quote, as the original's were
+            indent += f' | replace("\\n", "\\n{self.fence.quote}")'
         return f"{self.fence.indent}{{{{ snippet({', '.join(arguments)}){indent} }}}}"
 
 
@@ -91,13 +98,16 @@ def kind_of(fence: Fence) -> tuple[str, str]:
 
 REMARK_MARKER = re.compile(r"^\*( )?")
 HTML_LINE = re.compile(r"[ \t]*<[A-Za-z/!]")
+QUOTE_MARKERS = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
+NO_BREAK_SPACE = "\u00a0"
 
 
 def body_and_highlight(fence: Fence, markers: bool = True) -> tuple[list[str], list[int]]:
     """The code as a file holds it (fence indentation removed, outer blank lines dropped) and the
     lines marked ``*`` (Remark's highlighted lines), numbered as snippet(highlight=...) counts."""
     width = len(fence.indent)
-    lines = [line[width:] if line[:width].strip() == "" else line.lstrip() for line in fence.code.split("\n")]
+    code = fence.code.replace(NO_BREAK_SPACE, " ")  # it showed as a space; in Python it is a syntax error
+    lines = [line[width:] if line[:width].strip() == "" else line.lstrip() for line in code.split("\n")]
     while lines and not lines[0].strip():
         lines.pop(0)
     while lines and not lines[-1].strip():
@@ -164,6 +174,10 @@ def plan_snippets(source: str, slides: list[RemarkSlide], markers: bool = True) 
                 # Remark's Markdown ends an HTML line where a fence starts; CommonMark, which the
                 # build checks slides with, reads on as HTML until a blank line: write one
                 edits.append(Edit(fence.start, fence.start, "\n"))
+            elif _after_text_on_its_line(source, fence):
+                # a fence opened as ".class[```python": Remark's lexer reads it there; the build
+                # wants the fence alone on its line, and the slide shows the same either way
+                edits.append(Edit(fence.start, fence.start, "\n"))
             edits.append(Edit(fence.start, fence.end, "", jinja=True, snippet=snippet))
             if source[fence.end:fence.end + 1] not in ("", "\n"):
                 # a fence closed as "```]": Remark reads the bracket after it; the build wants the
@@ -186,7 +200,8 @@ def indented_blocks(source: str, slide: RemarkSlide, fences: list[Fence]) -> lis
         if not token.map:
             continue
         if token.type == "fence":
-            block = _fence_in_list_item(source, slide, slide.start + line_starts[token.map[0]], fences)
+            block = _fence_in_list_item(source, slide, slide.start + line_starts[token.map[0]], fences) \
+                or _fence_in_quote(source, slide, text, line_starts, token, fences)
         elif token.type == "code_block":
             block = _indented_block(source, slide, text, line_starts, token, fences)
         else:
@@ -214,11 +229,29 @@ def _indented_block(source: str, slide: RemarkSlide, text: str, line_starts: lis
     if _inside_fence(fences, start):
         return None
     first = source[start:end].split("\n")[0]
-    indent = " " * max(len(first) - len(first.lstrip(" ")) - 4, 0)
+    first_code = next(line for line in token.content.split("\n") if line.strip())
+    # the block's own indentation beyond the 4 spaces belongs to its code, not to a list item
+    beyond = len(first_code) - len(first_code.lstrip(" "))
+    indent = " " * max(len(first) - len(first.lstrip(" ")) - 4 - beyond, 0)
     content = textwrap.dedent(token.content).rstrip("\n")  # relative to its list item, as written
     code = "\n".join(indent + line if line else line for line in content.split("\n"))
     return Fence(start=start, end=end, indent=indent, marker="", language="", code=code,
                  in_notes=_in_notes(slide, start), depth=0)
+
+
+def _fence_in_quote(source: str, slide: RemarkSlide, text: str, line_starts: list[int], token,
+                    fences: list[Fence]) -> Fence | None:
+    """A fence in a blockquote (``> ```python``), which Remark's lexer does not see as one, as a
+    Fence from after the quote markers of its first line to the end of its last line."""
+    lines = text.split("\n")[token.map[0]:token.map[1]]
+    quote = QUOTE_MARKERS.match(lines[0])
+    start = slide.start + line_starts[token.map[0]]
+    if not quote or not quote.group(0).strip() or _inside_fence(fences, start):
+        return None
+    end = slide.start + line_starts[token.map[1] - 1] + len(lines[-1])
+    return Fence(start=start + quote.end(), end=end, indent="", marker=token.markup,
+                 language=token.info.split()[0] if token.info.strip() else "", code=token.content.rstrip("\n"),
+                 in_notes=_in_notes(slide, start), depth=0, quote=quote.group(0))
 
 
 def _nonblank_span(text: str, line_starts: list[int], line_range: list[int]) -> tuple[int, int]:
@@ -253,6 +286,10 @@ def prose_tokens(source: str, slide: RemarkSlide) -> list[Token]:
                     text[at] = text[at] if text[at] == "\n" else " "
             tokens.append(replace(token, type="text", text="".join(text)))
     return tokens
+
+
+def _after_text_on_its_line(source: str, fence: Fence) -> bool:
+    return not fence.quote and bool(source[source.rfind("\n", 0, fence.start) + 1:fence.start].strip())
 
 
 def _right_after_html_line(source: str, start: int) -> bool:

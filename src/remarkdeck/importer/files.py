@@ -33,6 +33,7 @@ class DeckFiles:
     copies: dict[str, Path] = field(default_factory=dict)  # project path -> file to copy
     placeholders: dict[str, str] = field(default_factory=dict)  # project path -> label
     macros: dict[str, str] = field(default_factory=dict)  # name -> definition
+    macro_stand_ins: str = ""  # stand-in definitions of macros nothing brought defines
     styles: str = ""  # the page's own CSS
 
     def targets(self) -> list[str]:
@@ -42,7 +43,7 @@ class DeckFiles:
             paths.append(f"snippets/{self.deck}/")
         if self.copies or self.placeholders:
             paths.append(f"img/{self.deck}/")
-        if self.macros:
+        if self.macros or self.macro_stand_ins:
             paths.append(f"templates/macros/{self.deck}.js")
         if self.styles:
             paths.append(f"templates/styles/{self.deck}.css")
@@ -88,7 +89,7 @@ def front_matter(source: DeckSource, slides: list[RemarkSlide], markdown: str,
     values["count_incremental_slides"] = options["countIncrementalSlides"] is not False
     lines = [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()]
     if math_macros:
-        notes.append(f"TeX macros of the page ({', '.join(math_macros)}) written to the front matter's [math] macros")
+        notes.append(f"TeX macros ({', '.join(math_macros)}) written to the front matter's [math] macros")
         lines += ["", "[math.macros]"]
         lines += [f"{json.dumps(name)} = {json.dumps(definition, ensure_ascii=False)}" for name, definition in math_macros.items()]
     return "+++\n" + "\n".join(lines) + "\n+++\n", notes
@@ -136,10 +137,19 @@ def _write_staging(staging: Path, files: DeckFiles) -> None:
     for target, original in files.copies.items():
         (staging / target).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(original, staging / target)
-    if files.macros:
-        header = "// Remark macros of this deck, copied from the page it was imported from\n"
-        code = dict.fromkeys(files.macros.values())  # macros of one script share its code: once
-        write(f"templates/macros/{files.deck}.js", header + "\n".join(code) + "\n")
+    if files.macros or files.macro_stand_ins:
+        write(f"templates/macros/{files.deck}.js", _macros_script(files))
     if files.styles:
         header = "/* CSS of this deck, copied from the page it was imported from; the build puts it after the theme */\n"
         write(f"templates/styles/{files.deck}.css", header + files.styles)
+
+
+def _macros_script(files: DeckFiles) -> str:
+    parts = []
+    if files.macros:
+        header = "// Remark macros of this deck, copied from the page it was imported from\n"
+        code = dict.fromkeys(files.macros.values())  # macros of one script share its code: once
+        parts.append(header + "\n".join(code) + "\n")
+    if files.macro_stand_ins:
+        parts.append(files.macro_stand_ins)
+    return "\n".join(parts)

@@ -8,7 +8,7 @@ The build reads dollars only: the others are written as ``$$...$$`` and ``$...$`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -19,6 +19,7 @@ from ..syntax import HTML_COMMENT
 from .code import prose_tokens
 from .edits import Edit
 from .lexer import RemarkSlide
+from .stand_ins import tex_stand_in
 
 FORMULA = re.compile(
     r"(?<!\\)\$\$(?P<display>.+?)(?<!\\)\$\$"
@@ -38,6 +39,7 @@ DELIMITERS = {
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*{}\[\]()#+\-.!_>])")  # marked's escape rule
 INLINE_CODE = re.compile(r"`[^`]+?`")
 MACRO_NAME = re.compile(config.MACRO_NAME)
+UNDEFINED = re.compile(r"Undefined control sequence: (\\[A-Za-z]+)")
 ACCENTS = "vec|hat|bar|tilde|dot|ddot|mathbf|mathrm|mathcal|mathbb|boldsymbol|bm|overline|widehat|widetilde"
 
 
@@ -83,6 +85,7 @@ class FormulaResult:
     translated: str  # same as original when KaTeX accepts it as it is
     applied: list[str]
     error: str  # KaTeX's error on the final formula, "" if accepted
+    stand_ins: list[str] = field(default_factory=list)  # TeX macros first given a stand-in here
 
 
 def katex_macros(page_macros: dict[str, list]) -> tuple[dict[str, str], list[str]]:
@@ -102,14 +105,25 @@ def katex_macros(page_macros: dict[str, list]) -> tuple[dict[str, str], list[str
 
 class KatexChecker:
     """KaTeX's own verdict on a formula, from the build's KaTeX (no cache: each is asked once),
-    with the deck's macros."""
+    with the deck's macros, to which it adds the stand-ins it makes."""
 
     def __init__(self, assets: Assets, macros: dict[str, str]):
         self._katex = KaTeX.for_project(assets, cache_dir=Path("."))  # render() neither reads nor writes it
         self._macros = macros
+        self.stand_ins: list[str] = []  # TeX macros no one defines, in the order met
 
     def error(self, tex: str, display: bool) -> str:
         return self._katex.render([(tex, display)], self._macros)[0].error
+
+    def stand_in(self, error: str) -> str:
+        """The TeX macro an "Undefined control sequence" error names, given a stand-in; "" for
+        another error."""
+        undefined = UNDEFINED.search(error)
+        if not undefined or undefined.group(1) in self._macros:
+            return ""
+        self._macros[undefined.group(1)] = tex_stand_in(undefined.group(1))
+        self.stand_ins.append(undefined.group(1))
+        return undefined.group(1)
 
     def close(self) -> None:
         self._katex.close()
@@ -166,9 +180,14 @@ def _check(slide: int, markdown: str, display: bool, katex: KatexChecker) -> For
         if attempt != tex:
             tex, applied = attempt, applied + [label]
             error = katex.error(tex, display)
+    stand_ins = []
+    while error and (name := katex.stand_in(error)):
+        error, stand_ins = katex.error(tex, display), stand_ins + [name]
     if error:
-        return FormulaResult(slide, markdown, markdown, applied, error)
-    return FormulaResult(slide, markdown, tex, applied, "") if tex != markdown else None
+        return FormulaResult(slide, markdown, markdown, applied, error, stand_ins)
+    if tex != markdown or stand_ins:
+        return FormulaResult(slide, markdown, tex, applied, "", stand_ins)
+    return None
 
 
 def _as_typeset(markdown: str, display: bool) -> tuple[str, list[str]]:

@@ -58,6 +58,7 @@ class Fence:
     code: str
     in_notes: bool
     depth: int
+    quote: str = ""  # the blockquote markers ("> ") its lines start with, in a quote
 
 
 @dataclass

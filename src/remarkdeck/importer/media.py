@@ -7,11 +7,11 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..syntax import HTML_COMMENT, PROPERTY_COMMENT
+from ..syntax import CODE_SPAN, HTML_COMMENT, PROPERTY_COMMENT
 from .code import prose_tokens
 from .edits import Edit
 from .lexer import RemarkSlide, Token
@@ -21,11 +21,11 @@ IMAGE_REFERENCE = re.compile(r"!\[[^\]]*\]\[([^\]]+)\]")
 MEDIA_ELEMENT = re.compile(r"<(video|audio)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 IFRAME = re.compile(r"<iframe\b[^>]*>(?:.*?</iframe\s*>)?", re.I | re.S)
 TAG = re.compile(r"<(img|source|embed|video|audio|input)\b[^>]*>", re.I)
-SOURCE_ATTRIBUTE = re.compile(r"""\s(src|poster)\s*=\s*(["']?)([^"'\s>]+)\2""", re.I)
+# src="..." or poster='...' (a quoted value may hold spaces), or an unquoted value; group 3: the URL
+SOURCE_ATTRIBUTE = re.compile(r"""\s(src|poster)\s*=\s*(["'])?((?(2)[^"'>]+|[^"'\s>]+))(?(2)\2)""", re.I)
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""", re.I)
 STYLE_PLACES = re.compile(r"<[^>]*>|^background-image:.*$|<!--\s*background-image:.*?-->", re.I | re.M)
 SIZE_ATTRIBUTE = re.compile(r"""\s(width|height|class|style)\s*=\s*(["'])(.*?)\2""", re.I)
-INLINE_CODE = re.compile(r"`[^`]+?`")
 MEDIA_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".mp4", ".webm", ".ogg",
                   ".ogv", ".mov", ".mp3", ".wav", ".m4a", ".pdf"}
 FOLDERS_DROPPED = {"img", "imgs", "image", "images", "figures", "figs", "media", "assets", "static"}
@@ -97,10 +97,12 @@ class MediaPlan:
 
 
 def _relative_name(url: str) -> str:
+    """The copy's path under img/<deck>/, with no spaces: a URL with spaces works in an HTML
+    attribute or a macro but not as a Markdown link, and the copy may be used in either."""
     parts = [p for p in posixpath.normpath(unquote(urlsplit(url).path)).split("/") if p not in ("", ".", "..")]
     if len(parts) > 1 and parts[0].lower() in FOLDERS_DROPPED:
         parts = parts[1:]
-    return "/".join(parts)
+    return "/".join(re.sub(r"\s+", "-", part) for part in parts)
 
 
 def rewrite_media(source: str, slides: list[RemarkSlide], plan: MediaPlan) -> list[Edit]:
@@ -108,7 +110,7 @@ def rewrite_media(source: str, slides: list[RemarkSlide], plan: MediaPlan) -> li
     edits: list[Edit] = []
     references = _image_references(source, slides)
     for slide in slides:
-        for token in prose_tokens(source, slide):
+        for token in _joined(prose_tokens(source, slide)):
             edits += _rewrite_text(token, slide.index, plan)
         for token in slide.tokens:
             if token.type == "macro" and token.obj and _looks_like_media(token.obj):
@@ -118,6 +120,19 @@ def rewrite_media(source: str, slides: list[RemarkSlide], plan: MediaPlan) -> li
                 at = token.start + token.text.index(token.href, token.text.index("]:"))
                 edits.append(Edit(at, at + len(token.href), plan.resolve(token.href, slide.index)))
     return edits
+
+
+def _joined(tokens: list[Token]) -> list[Token]:
+    """Neighbouring pieces of a slide's text as one, as Markdown reads them: an HTML tag may cross
+    them (``<img src=...`` with its other attributes on the next line, indented: Remark's lexer sets
+    that line apart as code)."""
+    joined: list[Token] = []
+    for token in tokens:
+        if joined and joined[-1].end == token.start:
+            joined[-1] = replace(joined[-1], end=token.end, text=joined[-1].text + token.text)
+        else:
+            joined.append(token)
+    return joined
 
 
 def _image_references(source: str, slides: list[RemarkSlide]) -> set[str]:
@@ -130,9 +145,9 @@ def _looks_like_media(value: str) -> bool:
 
 
 def _masked(text: str) -> list[tuple[int, int]]:
-    """Spans Remark does not load from: plain HTML comments and inline code."""
+    """Spans Remark does not load from: plain HTML comments and Markdown's code spans."""
     spans = [m.span() for m in HTML_COMMENT.finditer(text) if not PROPERTY_COMMENT.match(m.group(0))]
-    return spans + [m.span() for m in INLINE_CODE.finditer(text)]
+    return spans + [m.span() for m in CODE_SPAN.finditer(text)]
 
 
 def _rewrite_text(token: Token, slide: int, plan: MediaPlan) -> list[Edit]:

@@ -177,6 +177,7 @@ class Requirements:
     undefined: dict[str, list[str]] = field(default_factory=dict)
     missing_packages: dict[str, list[str]] = field(default_factory=dict)
     syntax_errors: dict[str, str] = field(default_factory=dict)
+    imports: dict[str, list[str]] = field(default_factory=dict)  # top-level names each snippet imports
 
 
 def infer_requirements(snippets: list[tuple[str, str]]) -> Requirements:
@@ -193,6 +194,7 @@ def infer_requirements(snippets: list[tuple[str, str]]) -> Requirements:
         result.requires[name] = providers
         result.undefined[name] = [used for used in needs.uses if used not in last_provider]
         result.missing_packages[name] = [package for package in needs.imports if not is_installed(package)]
+        result.imports[name] = needs.imports
         for bound in needs.defines | needs.updates:
             last_provider[bound] = name
     return result

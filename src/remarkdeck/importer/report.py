@@ -35,7 +35,12 @@ class ImportReport:
     text_changes: list[tuple[str, str]] = field(default_factory=list)  # (as shown before, as shown now)
     undefined_names: dict[str, list[str]] = field(default_factory=dict)
     missing_packages: dict[str, list[str]] = field(default_factory=dict)
+    imports: dict[str, tuple[int, str]] = field(default_factory=dict)  # import -> (slide, snippet file) first using it
+    packages: list[str] = field(default_factory=list)  # what was declared and locked for the imports, or not
+    diffs: list[str] = field(default_factory=list)  # of the project files the import changes besides the deck's
+    stand_ins: list[str] = field(default_factory=list)  # what the import could not bring, standing in
     seconds: float = 0.0
+    dry_run: bool = False  # nothing written
     shown_slides: int = 0
     known_failures: list[str] = field(default_factory=list)  # lines: the snippets that fail, by reason
     warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (slide index, message, text near it)
@@ -65,9 +70,10 @@ class ImportReport:
             names = sorted({name for found in self.undefined_names.values() for name in found})
             lines.append(f"  names no snippet defines: {', '.join(names)}: define them in "
                          f"snippets/{self.deck}/prelude.py")
-        if self.missing_packages:
-            packages = sorted({p for found in self.missing_packages.values() for p in found})
-            lines.append(f"  packages imported but not installed: {', '.join(packages)}")
+        if self.stand_ins:
+            lines.append(f"  stand-ins for what the import could not bring: {', '.join(self.stand_ins)}: replace "
+                         "each with the real definition (see the slides below)")
+        lines += [f"  {line}" for line in self.packages]
         lines += [f"  {line}" for line in self.known_failures]
         lines += [f"  {note}" for note in self.deck_notes]
         lines.append("")
@@ -75,7 +81,7 @@ class ImportReport:
             if entry.notes:
                 lines.append(entry.heading())
                 lines += [f"  - {note}" for note in entry.notes]
-        lines += ["", "Written: " + ", ".join(self.written),
+        lines += ["", ("Would write (dry run): " if self.dry_run else "Written: ") + ", ".join(self.written),
                   f"Next: `remarkdeck build {self.deck}`, then `make test` runs every snippet of the deck "
                   "and names the slides of those that fail."]
         return "\n".join(lines) + "\n"

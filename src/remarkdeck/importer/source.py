@@ -78,6 +78,7 @@ class DeckSource:
     notes: list[str] = field(default_factory=list)  # what could not be read from the page
     math_macros: dict[str, list] = field(default_factory=dict)  # the page's TeX macros: name -> [definition, ...]
     styles: list[tuple[str, str]] = field(default_factory=list)  # the page's CSS: (href or "", text) in order
+    unread_scripts: list[str] = field(default_factory=list)  # the page's own scripts not read: from the web, missing
 
 
 class _PageReader(HTMLParser):
@@ -141,14 +142,15 @@ def _read_page(path: Path) -> DeckSource:
     run = _run_page(scripts)
     macros = _macro_definitions(scripts)
     notes = _page_notes(missing, run.problem)
+    unread = missing + _scripts_from_the_web(reader.scripts)
     chosen_by_url = "sourceUrl" in run.options or any("sourceUrl" in script for script in scripts)
     if reader.textarea is not None and (reader.textarea.strip() or not chosen_by_url):
         return DeckSource(path, path, _textarea_markdown(reader.textarea), path.parent, reader.title, run.options,
                           macros, reader.textarea_line + 1, notes=notes, math_macros=run.math_macros,
-                          styles=reader.styles)
+                          styles=reader.styles, unread_scripts=unread)
     markdown_path = _markdown_file(path, run, chosen_by_url)
     return DeckSource(markdown_path, path, read_text(markdown_path), path.parent, reader.title, run.options, macros,
-                      notes=notes, math_macros=run.math_macros, styles=reader.styles)
+                      notes=notes, math_macros=run.math_macros, styles=reader.styles, unread_scripts=unread)
 
 
 def _parsed_page(path: Path) -> _PageReader:
@@ -218,6 +220,12 @@ def _page_scripts(page: Path, scripts: list[tuple[str, str, str]]) -> tuple[list
         else:
             missing.append(src)
     return texts, missing
+
+
+def _scripts_from_the_web(scripts: list[tuple[str, str, str]]) -> list[str]:
+    """The page's own scripts (not libraries) that it loads from the web: never fetched."""
+    return [src for src, kind, _ in scripts if kind in SCRIPT_TYPES and src and
+            (urlsplit(src).scheme or urlsplit(src).netloc) and not LIBRARY.search(urlsplit(src).path)]
 
 
 @dataclass
