@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from helpers import run_remarkdeck, tree_digest
 
-from remarkdeck.importer.distributions import SAME_NAME, map_imports
+from remarkdeck.importer.distributions import SAME_NAME, Distribution, ImportMapping, map_imports
 from remarkdeck.importer.lock import with_pins
-from remarkdeck.importer.packages import deck_modules
+from remarkdeck.importer.packages import PackagePlan, deck_modules, install_packages
 from remarkdeck.importer.pyproject import declared_names, with_requirements
 from remarkdeck.project import Project
 
@@ -158,3 +159,12 @@ def test_the_decks_own_modules_are_no_distributions(tmp_path):
     snippets = {"helpers.py": "", "example.py": "# content of inc.py\ndef inc(x):\n    return x + 1\n"}
     modules = deck_modules(Project(tmp_path), "deck", tmp_path / "deck", snippets)
     assert {"helpers", "example", "inc", "fib"} <= modules
+
+
+def test_declared_packages_are_installed_only_into_the_projects_own_environment(tmp_path):
+    plan = PackagePlan(ImportMapping(), declared=[Distribution("scikit-learn", "pipreqs' table")],
+                       pinned=["scikit-learn==1.9.1"], where="the `lecture` extra")
+    problem = install_packages(Project(tmp_path), plan)
+    assert problem.startswith(f"remarkdeck runs from {sys.prefix}, not the project's .venv: import with "
+                              "`.venv/bin/remarkdeck import`")
+    assert install_packages(Project(tmp_path), PackagePlan(ImportMapping())) == ""

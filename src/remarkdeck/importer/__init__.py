@@ -72,16 +72,16 @@ def import_deck(project: Project, source: Path, name: str | None = None, strict:
         return report
     write_deck_files(project, files)
     packages.write(project)
-    _install_packages(packages, report)
+    _install_packages(project, packages, report)
     _mark_known_failures(project, deck, report)
     return report
 
 
-def _install_packages(packages: PackagePlan, report: ImportReport) -> None:
+def _install_packages(project: Project, packages: PackagePlan, report: ImportReport) -> None:
     """The distributions just declared, installed where remarkdeck runs (the project's environment,
     which ``make test`` then finds up to date), so that the snippets run with them before any is
     marked as a known failure."""
-    if problem := install_packages(packages):
+    if problem := install_packages(project, packages):
         report.packages.append(f"not installed ({problem}): the snippets that import them are marked as known "
                                "failures until `make test` installs them")
         log.warning(f"the declared packages could not be installed: {problem}")

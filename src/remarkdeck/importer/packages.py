@@ -51,12 +51,16 @@ class PackagePlan:
                 (project.root / path).write_text(new, encoding="utf-8")
 
 
-def install_packages(plan: PackagePlan) -> str:
-    """Install what ``plan`` declared (its pins where it locked them) into the environment running
-    remarkdeck, with pip; the problem in pip's words, or "" when done (or nothing to do)."""
+def install_packages(project: Project, plan: PackagePlan) -> str:
+    """Install what ``plan`` declared (its pins where it locked them) with pip, when remarkdeck runs
+    in the project's own environment (``.venv``, which ``make`` sets up); the problem, in pip's words
+    or in ours, or "" when done (or nothing to do)."""
     requirements = plan.pinned or [distribution.name for distribution in plan.declared]
-    if not requirements:
+    if not requirements or not plan.where:  # nothing new, or not declared in the project
         return ""
+    if Path(sys.prefix).resolve() != (project.root / ".venv").resolve():
+        return (f"remarkdeck runs from {sys.prefix}, not the project's .venv: import with "
+                "`.venv/bin/remarkdeck import` so it can install them")
     done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                            *requirements], capture_output=True, text=True)
     if done.returncode == 0:
