@@ -29,20 +29,24 @@ ERROR_LINE = re.compile(r"^(?:E\s+)?(\w+(?:\.\w+)*(?:Error|Exception|Exit|Interr
 
 def read_index(decks: Path) -> list[tuple[str, Path]]:
     """(deck name, entry file) for each row of INDEX.md's table."""
-    entries = []
+    entries: list[tuple[str, Path]] = []
     for line in (decks / "INDEX.md").read_text().splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) < 3 or not (decks / cells[0]).is_dir():
             continue
         entry = decks / cells[0] / cells[2].split(" (")[0].strip()
-        entries.append((_deck_name(cells[0]), entry))
+        name, taken = _deck_name(cells[0]), {name for name, _ in entries}
+        entries.append((next(f"{name}-{n}" for n in range(2, 99) if f"{name}-{n}" not in taken)
+                        if name in taken else name, entry))
     return entries
 
 
 def _deck_name(folder: str) -> str:
-    owner, _, rest = folder.partition("--")
-    name = re.sub(r"[^a-z0-9]+", "-", f"{owner[:8]}-{rest.split('--')[-1]}".lower()).strip("-")
-    return name[:40].strip("-")
+    """``owner--repo--deck`` as a short deck name: the owner's first letters, the repository's last
+    word (folders of one repository often share the deck's name), the deck."""
+    owner, repo, deck = (folder.split("--") + ["", ""])[:3]
+    name = f"{owner[:6]}-{re.split(r'[-_]', repo)[-1][:10]}-{deck}"
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:48].strip("-")
 
 
 def run(command: list[str], cwd: Path, log: Path, env: dict | None = None, timeout: float = 3600) -> tuple[int, float]:
@@ -52,8 +56,8 @@ def run(command: list[str], cwd: Path, log: Path, env: dict | None = None, timeo
     return done.returncode, time.perf_counter() - started
 
 
-def remarkdeck(*args: str) -> list[str]:
-    return [sys.executable, "-m", "remarkdeck", *args]
+def remarkdeck(*args: str, python: str = sys.executable) -> list[str]:
+    return [python, "-m", "remarkdeck", *args]
 
 
 def junit_outcomes(report: Path) -> dict[str, tuple[str, str]]:
@@ -90,23 +94,27 @@ def main() -> int:
         subprocess.run(remarkdeck("init", str(course), "--deck", "demo"), check=True)
     logs.mkdir(exist_ok=True)
     env = dict(os.environ)
+    subprocess.run(["make", "setup"], cwd=course, check=True, stdout=subprocess.DEVNULL)
+    python = str(course / ".venv" / "bin" / "python")
     results: dict[str, dict] = {}
     for name, entry in read_index(args.decks):
         if args.only and name not in args.only:
             continue
         result = results[name] = {"entry": str(entry)}
         if not (course / "slides" / f"{name}.md").exists():
-            code, seconds = run(remarkdeck("import", str(entry), "--name", name), course, logs / f"{name}.import.log", env)
+            code, seconds = run(remarkdeck("import", str(entry), "--name", name, python=python), course, logs / f"{name}.import.log", env)
             result.update(imported=code == 0, import_seconds=round(seconds, 2))
         if not args.no_upgrade and (course / "slides" / f"{name}.md").exists():
-            code, seconds = run(remarkdeck("upgrade", name), course, logs / f"{name}.upgrade.log", env)
+            code, seconds = run(remarkdeck("upgrade", name, python=python), course, logs / f"{name}.upgrade.log", env)
             result.update(upgraded=code == 0, upgrade_seconds=round(seconds, 2))
-        code, seconds = run(remarkdeck("build", name), course, logs / f"{name}.build.log", env)
+        code, seconds = run(remarkdeck("build", name, python=python), course, logs / f"{name}.build.log", env)
         result.update(built=code == 0, build_seconds=round(seconds, 2))
         print(f"{name}: imported {result.get('imported', 'before')}, built {result['built']}", flush=True)
+    code, seconds = run(["make", "test"], course, logs / "make-test.log", env, timeout=5400)
+    # every deck's snippet items, whether or not the build (which make test runs first) stopped it
     report = course / "trial-junit.xml"
-    code, seconds = run(["make", "test", f"PYTEST_ADDOPTS=--junitxml={report} -p no:randomly"], course,
-                        logs / "make-test.log", env, timeout=5400)
+    run([str(course / ".venv" / "bin" / "python"), "-m", "pytest", "-q", f"--junitxml={report}", "snippets"],
+        course, logs / "pytest-snippets.log", env, timeout=5400)
     summary = summarise(results, junit_outcomes(report) if report.exists() else {})
     summary.update(make_test_exit=code, make_test_seconds=round(seconds, 1))
     (course / "trial.json").write_text(json.dumps(summary, indent=2))

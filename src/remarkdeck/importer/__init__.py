@@ -22,6 +22,8 @@ from ..errors import DeckImportError, Location
 from ..logs import at, collected_warnings, fail_on_warnings
 from ..project import Project
 from ..snippets.failures import record_known_failures
+from ..snippets.files import PRELUDE
+from .assumed import assumed_imports, with_assumed_imports
 from .code import SnippetFile, finish_headers, plan_snippets
 from .edits import Edit, apply_edits, moved_offset
 from .files import DeckFiles, front_matter, refuse_existing, write_deck_files
@@ -73,6 +75,7 @@ def import_deck(project: Project, source: Path, name: str | None = None, strict:
     write_deck_files(project, files)
     packages.write(project)
     _install_packages(project, packages, report)
+    _assume_imports(project, deck, report)
     _mark_known_failures(project, deck, report)
     return report
 
@@ -85,6 +88,20 @@ def _install_packages(project: Project, packages: PackagePlan, report: ImportRep
         report.packages.append(f"not installed ({problem}): the snippets that import them are marked as known "
                                "failures until `make test` installs them")
         log.warning(f"the declared packages could not be installed: {problem}")
+
+
+def _assume_imports(project: Project, deck: str, report: ImportReport) -> None:
+    """The imports the slides left out (``np``, ``train_test_split``), checked and written into the
+    deck's prelude, which runs before every snippet and is never shown."""
+    undefined = {name for names in report.undefined_names.values() for name in names}
+    found = assumed_imports(undefined, set(report.imports))
+    if found.lines:
+        prelude = project.snippets_dir / deck / f"{PRELUDE}.py"
+        text = prelude.read_text(encoding="utf-8") if prelude.is_file() else ""
+        prelude.write_text(with_assumed_imports(text, found.lines), encoding="utf-8")
+        report.assumed_imports = sorted(found.lines)
+    report.packages += [f"{name}: `{statement}` does not run here, so it is not assumed"
+                        for name, statement in sorted(found.failed.items())]
 
 
 def _mark_known_failures(project: Project, deck: str, report: ImportReport) -> None:

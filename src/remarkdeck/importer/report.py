@@ -43,6 +43,7 @@ class ImportReport:
     dry_run: bool = False  # nothing written
     shown_slides: int = 0
     known_failures: list[str] = field(default_factory=list)  # lines: the snippets that fail, by reason
+    assumed_imports: list[str] = field(default_factory=list)  # names the prelude now imports
     warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (slide index, message, text near it)
 
     def note(self, slide_index: int, message: str) -> None:
@@ -66,8 +67,11 @@ class ImportReport:
             f"  pictures and media: {self.pictures_copied} copied, {self.pictures_replaced} replaced by placeholders",
             f"  formulas: {self.formulas_translated} translated for KaTeX, {self.formulas_failing} still rejected",
         ]
-        if self.undefined_names:
-            names = sorted({name for found in self.undefined_names.values() for name in found})
+        if self.assumed_imports:
+            lines.append(f"  imports the slides assume, written into snippets/{self.deck}/prelude.py (never shown, "
+                         f"each checked by running it): {', '.join(self.assumed_imports)}")
+        names = sorted({name for found in self.undefined_names.values() for name in found} - set(self.assumed_imports))
+        if names:
             lines.append(f"  names no snippet defines: {', '.join(names)}: define them in "
                          f"snippets/{self.deck}/prelude.py")
         if self.stand_ins:
