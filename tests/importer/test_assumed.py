@@ -21,8 +21,10 @@ def test_names_stand_for_an_alias_or_the_one_module_that_exports_them():
     assert found.failed == {"torch": "import torch"}  # not installed here: not assumed
 
 
-def test_a_library_the_deck_never_imports_is_not_searched():
-    assert "train_test_split" not in assumed_imports({"train_test_split"}, {"numpy"}).lines
+def test_a_library_the_deck_never_imports_is_searched_too():
+    found = assumed_imports({"train_test_split", "Sequential"}, {"numpy"})
+    assert found.lines == {"train_test_split": "from sklearn.model_selection import train_test_split",
+                           "Sequential": "from keras.models import Sequential"}
 
 
 def test_the_prelude_gets_one_block_first_and_keeps_the_rest():

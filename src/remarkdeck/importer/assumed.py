@@ -1,6 +1,7 @@
 """Imports the slides assume: names a deck's code uses but none of its snippets defines, which a
 conventional alias (``np``, ``pd``, ``plt``) or exactly one public name of a library the deck uses
-(``train_test_split``, ``StandardScaler``, ``Dense``) stands for. They go into the deck's prelude,
+(``train_test_split``, ``StandardScaler``, ``Dense``) stands for: the libraries the deck imports
+first, then the others of the table (a Keras deck whose slides never show an import). They go into the deck's prelude,
 which runs before every snippet and is never shown, so the slides look the same and the code runs.
 Every import line is run (in a separate Python) before it is kept: one that fails is left out."""
 
@@ -44,8 +45,8 @@ def assumed_imports(undefined: set[str], imported: set[str], python: str = sys.e
     ``imported``; found and checked by ``python`` (the environment the snippets run in)."""
     aliases, libraries = read_table()
     used = {THROUGH.get(package, package) for package in imported}
-    request = {"undefined": sorted(undefined), "aliases": aliases,
-               "libraries": [library for library in libraries if library in used]}
+    request = {"undefined": sorted(undefined), "aliases": aliases, "libraries": libraries,
+               "preferred": [library for library in libraries if library in used]}
     if not undefined:
         return AssumedImports()
     done = subprocess.run([python, "-c", _FINDER], input=json.dumps(request), capture_output=True, text=True,
@@ -93,6 +94,8 @@ for library in request["libraries"]:
             if not isinstance(getattr(module, name, None), type(sys)):
                 owners.setdefault(name, set()).add(module_name)
 for name, modules in owners.items():
+    preferred = {m for m in modules if m.split(".")[0] in request["preferred"]}
+    modules = preferred or modules
     if name not in candidates and len(modules) == 1:
         candidates[name] = f"from {modules.pop()} import {name}"
 lines, failed = {}, {}
