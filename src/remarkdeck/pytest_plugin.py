@@ -28,6 +28,9 @@ from .snippets.interactive import output_difference
 from .snippets.outputs import SnippetOutputs, output_diff, shown_output
 from .snippets.runner import SnippetRunner
 
+# --matrix-results (what `remarkdeck matrix` reads), and the record of the versions a deck passed with
+pytest_plugins = ("remarkdeck.matrix.results", "remarkdeck.matrix.verified")
+
 # -- options ---------------------------------------------------------------------------------------
 
 def pytest_addoption(parser):
