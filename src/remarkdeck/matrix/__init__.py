@@ -84,7 +84,7 @@ def expected_items(project: Project, deck: str) -> list[str]:
 def write_outputs(project: Project, report: MatrixReport) -> None:
     """build/matrix.json, build/matrix.html, and the index linking to the page."""
     project.build_dir.mkdir(parents=True, exist_ok=True)
-    (project.build_dir / "matrix.json").write_text(json.dumps(report.as_json(), indent=1) + "\n", encoding="utf-8")
+    (project.build_dir / "matrix.json").write_text(json.dumps(report.as_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     write_page(project, report, project.build_dir / "matrix.html")
     refresh_index(project)
 

@@ -123,7 +123,7 @@ def install(venv: Path, resolved: Path, uv: Uv) -> bool:
                          "remarkdeck": source}, indent=1)
     stamp = venv / STAMP
     if (venv / "bin" / "python").exists() and stamp.is_file() and stamp.read_text() == wanted:
-        return False
+        return True
     previous = json.loads(stamp.read_text()) if stamp.is_file() else {}
     stamp.unlink(missing_ok=True)  # a half-made environment is never reused
     if not (venv / "bin" / "python").exists() or previous.get("python") != uv.python:
@@ -132,7 +132,7 @@ def install(venv: Path, resolved: Path, uv: Uv) -> bool:
     _uv_step(uv, "cannot install it", "pip", "sync", resolved, "--python", python)
     _uv_step(uv, "cannot install remarkdeck into it", "pip", "install", "--no-deps", "--python", python, *source)
     stamp.write_text(wanted)
-    return True
+    return False
 
 
 def _uv_step(uv: Uv, failure: str, *args: str | Path) -> None:

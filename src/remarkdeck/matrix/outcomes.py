@@ -21,9 +21,9 @@ class Outcome:
 
     @property
     def text(self) -> str:
-        """As matrix.json writes it: 'passed', 'failed: <last line>, shown on slide 3 (...)', ..."""
+        """As matrix.json writes it: 'passed', 'failed: <last line> — slide 3 (slides/deck.md:12)', ..."""
         if self.status == FAILED:
-            return f"{FAILED}: {self.message}" + (f", shown on {self.where}" if self.where else "")
+            return f"{FAILED}: {self.message}" + (f" — {self.where}" if self.where else "")
         if self.message and self.status in (KNOWN_FAILURE, SKIPPED, NOT_RUN):
             return f"{self.status}: {self.message}"
         return self.status

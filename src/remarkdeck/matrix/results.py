@@ -13,6 +13,7 @@ import pytest
 from .outcomes import FAILED, KNOWN_FAILURE, KNOWN_FAILURE_PASSES, PASSED, SKIPPED, Outcome
 
 XPASS_STRICT = "[XPASS(strict)]"
+TRACEBACK = "Traceback (most recent call last)"
 
 # -- options ---------------------------------------------------------------------------------------
 
@@ -98,22 +99,34 @@ def outcome_of(item, call, report) -> Outcome | None:
 
 
 def failure_line(call) -> str:
-    """The line that says what went wrong: a traceback's last line; a message's first."""
+    """The line that says what went wrong: a snippet's traceback's last line; else a message's
+    first, with the difference when it is one line printed for another."""
     from ..pytest_plugin import SnippetFailed
 
     if call.excinfo is None:
         return "failed"
     error = call.excinfo.value
     if isinstance(error, SnippetFailed):
-        return _last_line(error.args[0].error) or "failed"
+        text = error.args[0].error
+        return _last_line(text) if TRACEBACK in text else _with_difference(text)
     if isinstance(error, AssertionError) or not str(error).strip():
         return _last_line(call.excinfo.exconly())
-    return str(error).strip().splitlines()[0]
+    return _with_difference(str(error))
+
+
+def _with_difference(text: str) -> str:
+    first = text.strip().splitlines()[0] if text.strip() else "failed"
+    removed = [line[1:] for line in text.splitlines() if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:] for line in text.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    if len(removed) == 1 and len(added) == 1:
+        return f"{first}: {removed[0].strip()!r} expected, {added[0].strip()!r} printed"
+    return first
 
 
 def _where(item) -> str:
+    """The first slide that shows the snippet: 'slide 3 (slides/deck.md:12)'."""
     shown_on = getattr(item, "shown_on", None)
-    return shown_on(item.name) if shown_on else ""
+    return shown_on(item.name).split(", slide ")[0] if shown_on else ""
 
 
 def _skip_reason(report) -> str:
