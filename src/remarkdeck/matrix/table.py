@@ -60,7 +60,7 @@ def summary_line(report: MatrixReport) -> str:
     parts = [f"{len(report.cells)} cell(s)"]
     if regressions:
         broken = ", ".join(f"{deck}/{item} in {cell}" for deck, item, cell in regressions)
-        parts.append(f"{len(regressions)} snippet(s) that pass with the lock fail elsewhere: {broken}")
+        parts.append(f"{len(regressions)} item(s) that pass with the lock fail in another cell: {broken}")
     else:
         parts.append("everything that passes with the lock passes in every cell")
     if report.unresolved:
