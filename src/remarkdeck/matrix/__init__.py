@@ -25,7 +25,7 @@ from .environments import Uv, prepare_environment
 from .report import CellReport, MatrixReport
 from .table import write_page
 from .testrun import run_items
-from .verified import refresh_index
+from .verified import imported_distributions, refresh_index
 
 __all__ = ["run_matrix", "MatrixReport"]
 
@@ -42,17 +42,18 @@ def run_matrix(project: Project, cells: list[str] | None = None, decks: list[str
     lock = Lock.read(project)
     chosen = load_cells(project, cells)
     uv = Uv.for_project(project)
+    first = imported_distributions(project, decks)
     report = MatrixReport(decks={deck: {item: {} for item in expected_items(project, deck)} for deck in decks})
     for cell in chosen:
-        report.cells.append(run_cell(cell, lock, project, uv, decks, report, say))
+        report.cells.append(run_cell(cell, lock, project, uv, decks, first, report, say))
     write_outputs(project, report)
     return report
 
 
-def run_cell(cell, lock: Lock, project: Project, uv: Uv, decks: list[str], report: MatrixReport,
+def run_cell(cell, lock: Lock, project: Project, uv: Uv, decks: list[str], first: list[str], report: MatrixReport,
              say: Callable[[str], None]) -> CellReport:
     say(f"{cell.name}: {cell.describe()}")
-    environment = prepare_environment(cell, lock, project, uv)
+    environment = prepare_environment(cell, lock, project, uv, first)
     result = CellReport(cell, problem=environment.problem, packages=environment.packages,
                         reused=environment.reused, seconds=dict(environment.seconds))
     if environment.problem:

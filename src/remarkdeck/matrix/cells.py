@@ -48,14 +48,18 @@ class Cell:
             return "every package at its newest release"
         return f"{LOCK_FILE} with {', '.join(self.changes)}"
 
-    def requirements(self, lock: "Lock") -> str:
-        """What uv resolves for this cell: the lock's pins, or its packages by name (the lock's
-        versions then being only preferences), with this cell's changes."""
+    def requirements(self, lock: "Lock", first: list[str] = ()) -> str:
+        """What uv resolves for this cell: the lock's pins, or this cell's changes then the lock's
+        packages by name (the lock's versions then being only preferences). Packages named in
+        ``first`` (those the decks import) come before the others: where not every package can be at
+        its newest release, uv favours the first ones."""
         if self.is_lock:
             return "".join(f"{line}\n" for line in lock.pinned)
         changed = {canonicalize_name(Requirement(text).name) for text in self.changes}
-        kept = [line for name, line in lock.unpinned if name not in changed]
-        return "".join(f"{line}\n" for line in [*kept, *self.changes])
+        order = {name: index for index, name in enumerate(canonicalize_name(name) for name in first)}
+        kept = sorted(((name, line) for name, line in lock.unpinned if name not in changed),
+                      key=lambda pair: order.get(pair[0], len(order)))
+        return "".join(f"{line}\n" for line in [*self.changes, *(line for _, line in kept)])
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ class Uv:
 
     @classmethod
     def for_project(cls, project: Project, python: str | None = None) -> "Uv":
-        cache = Path(os.environ["UV_CACHE_DIR"]) if os.environ.get("UV_CACHE_DIR") else project.cache_dir / "uv"
+        cache = Path(os.environ["UV_CACHE_DIR"]).resolve() if os.environ.get("UV_CACHE_DIR") else project.cache_dir / "uv"
         return cls(find_uv(), cache, python or sys.executable)
 
     def run(self, *args: str | Path) -> subprocess.CompletedProcess:
@@ -81,13 +81,13 @@ def find_uv() -> str:
     return found
 
 
-def prepare_environment(cell: Cell, lock: Lock, project: Project, uv: Uv) -> CellEnvironment:
-    """The cell's environment, resolved now and installed if its resolution changed; a cell uv
-    cannot resolve or install comes back with ``problem`` set."""
+def prepare_environment(cell: Cell, lock: Lock, project: Project, uv: Uv, first: list[str] = ()) -> CellEnvironment:
+    """The cell's environment, resolved now (``first``: the packages uv favours) and installed if its
+    resolution changed; a cell uv cannot resolve or install comes back with ``problem`` set."""
     environment = CellEnvironment(cell, project.cache_dir / "matrix" / cell.name)
     try:
         started = time.perf_counter()
-        resolved = resolve(cell, lock, environment.folder, uv)
+        resolved = resolve(cell, lock, environment.folder, uv, first)
         environment.seconds["resolve"] = time.perf_counter() - started
         started = time.perf_counter()
         environment.reused = install(environment.venv, resolved, uv)
@@ -100,11 +100,11 @@ def prepare_environment(cell: Cell, lock: Lock, project: Project, uv: Uv) -> Cel
     return environment
 
 
-def resolve(cell: Cell, lock: Lock, folder: Path, uv: Uv) -> Path:
+def resolve(cell: Cell, lock: Lock, folder: Path, uv: Uv, first: list[str] = ()) -> Path:
     """``resolved.txt``: every package of the cell pinned, as uv resolves it for ``uv.python``."""
     folder.mkdir(parents=True, exist_ok=True)
     requirements = folder / "requirements.in"
-    requirements.write_text(cell.requirements(lock), encoding="utf-8")
+    requirements.write_text(cell.requirements(lock, first), encoding="utf-8")
     resolved = folder / "resolved.txt"
     # uv keeps the versions an existing output file pins where it can: those of the lock
     resolved.write_text("" if cell.newest else "".join(f"{line}\n" for line in lock.pinned), encoding="utf-8")

@@ -67,6 +67,14 @@ def deck_versions(project: Project, deck: str) -> dict[str, str]:
     return versions
 
 
+def imported_distributions(project: Project, decks: list[str]) -> list[str]:
+    """The distributions providing what the decks import, as installed here, in the decks' order."""
+    providers = metadata.packages_distributions()
+    found = {distribution: None for deck in decks for module in imported_modules(project, deck)
+             for distribution in providers.get(module, ())}
+    return list(found)
+
+
 def _code_of(path: Path) -> str:
     text = path.read_text(encoding="utf-8-sig", errors="replace")
     if path.suffix != ".pycon":
