@@ -1,6 +1,7 @@
 """`remarkdeck matrix` on a sample deck (tests/projects/matrix: NumPy 1.26 in its lock, a cell with
-NumPy 2.2, a cell that cannot be resolved), the cells of pyproject.toml, and the verified-with line
-that a passing test run leaves on the index page and the handout."""
+NumPy 2.2 where snippets fail or print something else, a cell that cannot be resolved), the cells of
+pyproject.toml, and the verified-with line that a passing test run leaves on the index page and the
+handout."""
 
 from __future__ import annotations
 
@@ -30,24 +31,27 @@ PYTHON = platform.python_version()
 TODAY = datetime.date.today().isoformat()
 
 TABLE = f"""\
-matrix                     lock                numpy2                  numpy3
-  bool_type                known failure [1]   known failure, passes   not run
-  float_alias              passed              FAILED [2]              not run
-  mean                     passed              passed                  not run
-  prelude                  passed              passed                  not run
-  session                  passed              FAILED [3]              not run
-  matrix-solutions.ipynb   passed              FAILED [4]              not run
+matrix                     lock                numpy2                     numpy3
+  bool_type                known failure [1]   known failure, passes      not run
+  float_alias              passed              FAILED [2]                 not run
+  mean                     passed              passed                     not run
+  prelude                  passed              passed                     not run
+  scalars                  passed              passed, other output [3]   not run
+  session                  passed              FAILED [4]                 not run
+  matrix-solutions.ipynb   passed              FAILED [5]                 not run
 
-versions                   lock                numpy2                  numpy3
-  python                   {PYTHON:20}{PYTHON:24}-
-  numpy                    1.26.4              2.2.6                   -
+versions                   lock                numpy2                     numpy3
+  python                   {PYTHON:20}{PYTHON:27}-
+  numpy                    1.26.4              2.2.6                      -
 
 [1] lock, matrix/bool_type: known failure: np.bool is back in NumPy 2
-[2] numpy2, matrix/float_alias: failed: {{float_}} — slide 3 (slides/matrix.md:17)
-[3] numpy2, matrix/session: failed: {{session}} — slide 4 (slides/matrix.md:24)
-[4] numpy2, matrix/matrix-solutions.ipynb: failed: cell 7 (snippet float_alias, slide slides/matrix.md:17): raised {{float_}}
+[2] numpy2, matrix/float_alias: failed: {{float_}} — slide 4 (slides/matrix.md:24)
+[3] numpy2, matrix/scalars: {{scalars}} — slide 3 (slides/matrix.md:17)
+[4] numpy2, matrix/session: failed: {{session}} — slide 5 (slides/matrix.md:31)
+[5] numpy2, matrix/matrix-solutions.ipynb: failed: cell 10 (snippet float_alias, slide slides/matrix.md:24): raised {{float_}}
 """
 FLOAT_ = "AttributeError: `np.float_` was removed in the NumPy 2.0 release. Use `np.float64` instead."
+SCALARS = "passed, printing something else: '[np.float64(12.5), np.float64(15.0)]' where the lock prints '[12.5, 15.0]'"
 SESSION = ("snippets/matrix/session.pycon:2: what this statement printed differs from the output pasted under it: "
            "'53' expected, 'np.int64(53)' printed")
 
@@ -71,7 +75,7 @@ def matrix_run(tmp_path_factory):
 def test_the_table_shows_each_snippet_in_each_cell(matrix_run):
     root, done = matrix_run
     table, unresolved = done.stdout.split("\n\ncell numpy3 did not run: ")
-    assert table + "\n" == TABLE.replace("{float_}", FLOAT_).replace("{session}", SESSION)
+    assert table + "\n" == TABLE.replace("{float_}", FLOAT_).replace("{session}", SESSION).replace("{scalars}", SCALARS)
     assert unresolved.startswith("uv cannot resolve it: ")
     assert "you require numpy>=3" in unresolved  # uv's own words
 
@@ -84,7 +88,7 @@ def test_a_release_that_breaks_a_slide_or_a_cell_that_cannot_be_resolved_exit_1(
         "matrix/session in numpy2, matrix/matrix-solutions.ipynb in numpy2; did not run: numpy3",
         "wrote build/matrix.json and build/matrix.html"]
     # the other cells ran although numpy3 could not be resolved
-    assert "numpy2: 1 known failure that passes here, 3 failed, 2 passed" in done.stderr
+    assert "numpy2: 1 known failure that passes here, 3 failed, 3 passed" in done.stderr
 
 
 def test_matrix_json_has_every_outcome(matrix_run):
@@ -98,15 +102,16 @@ def test_matrix_json_has_every_outcome(matrix_run):
         "decks": {"matrix": {
             "bool_type": {"lock": "known failure: np.bool is back in NumPy 2",
                           "numpy2": "known failure that passes here", "numpy3": not_run},
-            "float_alias": {"lock": "passed", "numpy2": f"failed: {FLOAT_} — slide 3 (slides/matrix.md:17)",
+            "float_alias": {"lock": "passed", "numpy2": f"failed: {FLOAT_} — slide 4 (slides/matrix.md:24)",
                             "numpy3": not_run},
             "mean": {"lock": "passed", "numpy2": "passed", "numpy3": not_run},
             "prelude": {"lock": "passed", "numpy2": "passed", "numpy3": not_run},
-            "session": {"lock": "passed", "numpy2": f"failed: {SESSION} — slide 4 (slides/matrix.md:24)",
+            "scalars": {"lock": "passed", "numpy2": f"{SCALARS} — slide 3 (slides/matrix.md:17)", "numpy3": not_run},
+            "session": {"lock": "passed", "numpy2": f"failed: {SESSION} — slide 5 (slides/matrix.md:31)",
                         "numpy3": not_run},
             "matrix-solutions.ipynb": {
                 "lock": "passed", "numpy3": not_run,
-                "numpy2": f"failed: cell 7 (snippet float_alias, slide slides/matrix.md:17): raised {FLOAT_}"},
+                "numpy2": f"failed: cell 10 (snippet float_alias, slide slides/matrix.md:24): raised {FLOAT_}"},
         }},
         "date": TODAY,
         "versions": {"lock": {"numpy": "1.26.4"}, "numpy2": {"numpy": "2.2.6"}, "numpy3": {}},
@@ -121,7 +126,7 @@ def test_the_page_is_linked_from_the_index_and_the_summary_written_for_ci(matrix
     assert '<td class="failed">failed: AttributeError: `np.float_` was removed' in page
     assert '<a href="matrix.html">Version matrix</a>' in (root / "build" / "index.html").read_text()
     summary = (root / "summary.md").read_text()
-    assert f"| `float_alias` | passed | **failed: {FLOAT_} — slide 3 (slides/matrix.md:17)** | not run: the cell did " \
+    assert f"| `float_alias` | passed | **failed: {FLOAT_} — slide 4 (slides/matrix.md:24)** | not run: the cell did " \
            "not run |" in summary
     assert "| numpy | 1.26.4 | 2.2.6 | - |" in summary
 

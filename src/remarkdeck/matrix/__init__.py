@@ -44,14 +44,18 @@ def run_matrix(project: Project, cells: list[str] | None = None, decks: list[str
     uv = Uv.for_project(project)
     first = imported_distributions(project, decks)
     report = MatrixReport(decks={deck: {item: {} for item in expected_items(project, deck)} for deck in decks})
+    printed = {}
     for cell in chosen:
-        report.cells.append(run_cell(cell, lock, project, uv, decks, first, report, say))
+        report.cells.append(run_cell(cell, lock, project, uv, decks, first, report, printed, say))
+    report.compare_printed(printed)
     write_outputs(project, report)
     return report
 
 
 def run_cell(cell, lock: Lock, project: Project, uv: Uv, decks: list[str], first: list[str], report: MatrixReport,
-             say: Callable[[str], None]) -> CellReport:
+             printed: dict, say: Callable[[str], None]) -> CellReport:
+    """One cell resolved, installed and run; its outcomes go into ``report``, what its snippets
+    printed into ``printed``."""
     say(f"{cell.name}: {cell.describe()}")
     environment = prepare_environment(cell, lock, project, uv, first)
     result = CellReport(cell, problem=environment.problem, packages=environment.packages,
@@ -68,6 +72,7 @@ def run_cell(cell, lock: Lock, project: Project, uv: Uv, decks: list[str], first
     result.problem, result.versions, result.python = run.problem, run.versions, run.python
     for (deck, item), outcome in run.outcomes.items():
         report.decks.setdefault(deck, {}).setdefault(item, {})[cell.name] = outcome
+    printed[cell.name] = run.printed
     counts = _counts(run.outcomes.values())
     say(f"{cell.name}: {run.problem or counts} ({result.seconds['run']:.1f} s)")
     return result

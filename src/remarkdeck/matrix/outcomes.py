@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 PASSED = "passed"
+PRINTS_OTHERWISE = "passed, printing something else"  # than it prints with the lock, as the slides show
 FAILED = "failed"
 KNOWN_FAILURE = "known failure"  # pytest's xfail: a `# known-failure:` snippet that fails, as expected
 KNOWN_FAILURE_PASSES = "known failure that passes here"
@@ -16,14 +17,14 @@ NOT_RUN = "not run"  # the cell has no environment, or the item is missing from 
 @dataclass(frozen=True)
 class Outcome:
     status: str
-    message: str = ""  # a failure's last line, a known failure's reason, why it did not run
+    message: str = ""  # a failure's last line, a known failure's reason, why it did not run, what it prints
     where: str = ""  # the slides that show the snippet: 'slide 3 (slides/deck.md:12)'
 
     @property
     def text(self) -> str:
         """As matrix.json writes it: 'passed', 'failed: <last line> — slide 3 (slides/deck.md:12)', ..."""
-        if self.status == FAILED:
-            return f"{FAILED}: {self.message}" + (f" — {self.where}" if self.where else "")
+        if self.status in (FAILED, PRINTS_OTHERWISE):
+            return f"{self.status}: {self.message}" + (f" — {self.where}" if self.where else "")
         if self.message and self.status in (KNOWN_FAILURE, SKIPPED, NOT_RUN):
             return f"{self.status}: {self.message}"
         return self.status

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from .cells import Cell
-from .outcomes import FAILED, NOT_RUN, PASSED, Outcome
+from .outcomes import FAILED, NOT_RUN, PASSED, PRINTS_OTHERWISE, Outcome
+
+SHOWN = 60  # characters of a printed line quoted in a message
 
 
 @dataclass
@@ -49,6 +52,20 @@ class MatrixReport:
                 for cell in self.cell_names[1:]
                 if self.outcome(deck, item, lock).status == PASSED and self.outcome(deck, item, cell).status == FAILED]
 
+    def compare_printed(self, printed: dict[str, dict[tuple[str, str], str]]) -> None:
+        """Mark each snippet that passes in a cell but prints something else than with the lock
+        (which is what the slides show). ``printed``: cell: (deck, snippet): its output."""
+        lock = self.cell_names[0]
+        for cell in self.cell_names[1:]:
+            for (deck, item), text in printed.get(cell, {}).items():
+                reference = printed.get(lock, {}).get((deck, item))
+                if reference is None or _lines(reference) == _lines(text):
+                    continue
+                outcome = self.outcome(deck, item, cell)
+                if self.outcome(deck, item, lock).status == PASSED == outcome.status:
+                    self.decks[deck][item][cell] = Outcome(PRINTS_OTHERWISE, first_difference(reference, text),
+                                                           outcome.where)
+
     @property
     def unresolved(self) -> list[CellReport]:
         return [cell for cell in self.cells if cell.problem]
@@ -68,3 +85,23 @@ class MatrixReport:
             "problems": {cell.name: cell.problem for cell in self.cells if cell.problem},
             "regressions": [list(found) for found in self.regressions()],
         }
+
+
+def first_difference(reference: str, printed: str) -> str:
+    """The first line printed otherwise: "'x' where the lock prints 'y'"."""
+    for old, new in zip_longest(_lines(reference), _lines(printed)):
+        if old != new:
+            if new is None:
+                return f"the lock also prints {_short(old)!r}"
+            if old is None:
+                return f"also prints {_short(new)!r}"
+            return f"{_short(new)!r} where the lock prints {_short(old)!r}"
+    return ""
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.rstrip().splitlines()]
+
+
+def _short(line: str) -> str:
+    return line if len(line) <= SHOWN else line[:SHOWN - 1] + "…"

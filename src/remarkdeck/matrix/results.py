@@ -14,6 +14,7 @@ from .outcomes import FAILED, KNOWN_FAILURE, KNOWN_FAILURE_PASSES, PASSED, SKIPP
 
 XPASS_STRICT = "[XPASS(strict)]"
 TRACEBACK = "Traceback (most recent call last)"
+STDOUT_SECTION = "Captured snippet stdout call"  # the section SnippetItem adds with what it printed
 
 # -- options ---------------------------------------------------------------------------------------
 
@@ -54,6 +55,7 @@ class _Results:
     def __init__(self, path: Path):
         self.path = path
         self.items: dict[str, dict] = {}
+        self.stdout: dict[str, str] = {}  # what each snippet printed
         self.decks: dict[str, object] = {}  # deck name: its project
 
     def add(self, item, call, report) -> None:
@@ -65,6 +67,8 @@ class _Results:
         outcome = outcome_of(item, call, report)
         if outcome is None:
             return
+        if report.when == "call" and isinstance(item, SnippetItem):
+            self.stdout[item.nodeid] = dict(report.sections).get(STDOUT_SECTION, "")
         known = self.items.get(item.nodeid)
         if known is None or (report.when != "call" and outcome.status == FAILED):
             kind = "snippet" if isinstance(item, SnippetItem) else "notebook"
@@ -78,8 +82,10 @@ class _Results:
 
         versions = {deck: deck_versions(project, deck) for deck, project in self.decks.items()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps({"python": platform.python_version(), "versions": versions,
-                                         "items": list(self.items.values())}, indent=1), encoding="utf-8")
+        items = [dict(item, stdout=self.stdout[nodeid]) if nodeid in self.stdout else item
+                 for nodeid, item in self.items.items()]
+        self.path.write_text(json.dumps({"python": platform.python_version(), "versions": versions, "items": items},
+                                        indent=1), encoding="utf-8")
 
 
 def outcome_of(item, call, report) -> Outcome | None:
@@ -95,7 +101,7 @@ def outcome_of(item, call, report) -> Outcome | None:
         return Outcome(SKIPPED, _skip_reason(report))
     if report.when != "call":
         return None
-    return Outcome(KNOWN_FAILURE_PASSES) if xfail_reason is not None else Outcome(PASSED)
+    return Outcome(KNOWN_FAILURE_PASSES) if xfail_reason is not None else Outcome(PASSED, where=_where(item))
 
 
 def failure_line(call) -> str:
@@ -115,12 +121,19 @@ def failure_line(call) -> str:
 
 
 def _with_difference(text: str) -> str:
-    first = text.strip().splitlines()[0] if text.strip() else "failed"
-    removed = [line[1:] for line in text.splitlines() if line.startswith("-") and not line.startswith("---")]
-    added = [line[1:] for line in text.splitlines() if line.startswith("+") and not line.startswith("+++")]
-    if len(removed) == 1 and len(added) == 1:
-        return f"{first}: {removed[0].strip()!r} expected, {added[0].strip()!r} printed"
-    return first
+    """A message's first line, and the difference under it when it is one line at most each way."""
+    first = text.strip().splitlines()[0].rstrip(":") if text.strip() else "failed"
+    removed = [line[1:].strip() for line in text.splitlines() if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:].strip() for line in text.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    if "\n@@" not in text or len(removed) > 1 or len(added) > 1 or not (removed or added):
+        return first
+    if removed and added:
+        return f"{first}: {_short(removed[0])!r} expected, {_short(added[0])!r} printed"
+    return f"{first}: also printed {_short(added[0])!r}" if added else f"{first}: {_short(removed[0])!r} not printed"
+
+
+def _short(line: str, length: int = 80) -> str:
+    return line if len(line) <= length else line[:length - 1] + "…"
 
 
 def _where(item) -> str:

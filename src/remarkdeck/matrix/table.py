@@ -7,10 +7,10 @@ from pathlib import Path
 
 from ..html import shell_environment
 from ..project import Project
-from .outcomes import FAILED, KNOWN_FAILURE, KNOWN_FAILURE_PASSES, NOT_RUN, PASSED, SKIPPED, Outcome
+from .outcomes import FAILED, KNOWN_FAILURE, KNOWN_FAILURE_PASSES, NOT_RUN, PASSED, PRINTS_OTHERWISE, SKIPPED, Outcome
 from .report import MatrixReport
 
-LABELS = {PASSED: "passed", FAILED: "FAILED", KNOWN_FAILURE: "known failure", KNOWN_FAILURE_PASSES: "known failure, passes",
+LABELS = {PASSED: "passed", PRINTS_OTHERWISE: "passed, other output", FAILED: "FAILED", KNOWN_FAILURE: "known failure", KNOWN_FAILURE_PASSES: "known failure, passes",
           SKIPPED: "skipped", NOT_RUN: "not run"}
 INDENT = "  "
 

@@ -28,6 +28,7 @@ DROPPED = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTEST_ADDOPTS", "PYTEST_
 @dataclass
 class CellRun:
     outcomes: dict[tuple[str, str], Outcome] = field(default_factory=dict)  # (deck, item): outcome
+    printed: dict[tuple[str, str], str] = field(default_factory=dict)  # (deck, snippet): what it printed
     versions: dict[str, str] = field(default_factory=dict)  # module: version, over every deck
     python: str = ""
     problem: str = ""
@@ -59,6 +60,8 @@ def read_results(path: Path, seconds: float) -> CellRun:
     run = CellRun(python=data.get("python", ""), seconds=seconds)
     for item in data["items"]:
         run.outcomes[(item["deck"], item["name"])] = Outcome.from_dict(item)
+        if "stdout" in item:
+            run.printed[(item["deck"], item["name"])] = item["stdout"]
     for versions in data.get("versions", {}).values():
         run.versions.update(versions)
     return run
