@@ -21,7 +21,8 @@ from remarkdeck.errors import ConfigError
 from remarkdeck.matrix.cells import Cell, Lock, load_cells
 from remarkdeck.matrix.environments import Uv, prepare_environment
 from remarkdeck.matrix.outcomes import FAILED, NOT_RUN, PASSED, Outcome
-from remarkdeck.matrix.report import CellReport, MatrixReport
+from remarkdeck.matrix.report import CellReport, MatrixReport, first_difference
+from remarkdeck.matrix.results import message_with_difference
 from remarkdeck.matrix.verified import verified_line
 from remarkdeck.project import Project
 
@@ -265,3 +266,39 @@ def test_a_deck_changed_since_says_it_is_not_verified(verified_basic, tmp_path):
     done = run_pytest(root, "-q", "snippets/basic/hello.py")
     assert done.returncode == 0, done.stdout[-3000:]
     assert verified_line(project, "basic") == "code not verified since its last change"
+
+
+# -- a new project ------------------------------------------------------------------------------------
+
+def test_the_workflow_of_a_new_project_runs_one_job_per_cell(tmp_path):
+    """The job listing the cells reads pyproject.toml with the standard library, as on a bare runner."""
+    assert run_remarkdeck(tmp_path, "init", "course").code == 0
+    workflow = (tmp_path / "course" / ".github" / "workflows" / "slides.yml").read_text()
+    assert '  schedule:\n    - cron: "17 5 * * 1"\n' in workflow
+    assert "run: make matrix CELL=${{ matrix.cell }}" in workflow
+    script = workflow.split("python3 - >> \"$GITHUB_OUTPUT\" <<'EOF'\n")[1].split("          EOF\n")[0]
+    script = "\n".join(line.removeprefix("          ") for line in script.splitlines())
+    listed = subprocess.run([sys.executable, "-c", script], cwd=tmp_path / "course", capture_output=True, text=True)
+    assert listed.stdout == 'cells=["lock", "newest"]\n', listed.stderr
+
+
+@pytest.mark.parametrize("message, line", [
+    ("a.pycon:2: differs:\n--- pasted\n+++ printed\n@@ -1 +1 @@\n-53\n+np.int64(53)\n",
+     "a.pycon:2: differs: '53' expected, 'np.int64(53)' printed"),
+    ("cell 94: the notebook printed something else:\n--- slide\n+++ notebook\n@@ -1 +1,2 @@\n+WARNING: retracing\n stopped\n",
+     "cell 94: the notebook printed something else: also printed 'WARNING: retracing'"),
+    ("cell 3: raised KeyError\n----> 2 x = d['k']\n", "cell 3: raised KeyError"),  # a traceback is no diff
+    ("differs:\n--- a\n+++ b\n@@ -1,2 +1,2 @@\n-1\n-2\n+3\n+4\n", "differs"),
+])
+def test_a_failure_is_told_in_one_line(message, line):
+    assert message_with_difference(message) == line
+
+
+@pytest.mark.parametrize("lock, cell, difference", [
+    ("Total params: 41 (164.00 B)\n", "Total params: 41 (164.00 Byte)\n",
+     "'Total params: 41 (164.00 Byte)' where the lock prints 'Total params: 41 (164.00 B)'"),
+    ("a\n", "a\nb\n", "also prints 'b'"),
+    ("a\nb\n", "a\n", "the lock also prints 'b'"),
+])
+def test_what_a_cell_prints_otherwise_is_its_first_different_line(lock, cell, difference):
+    assert first_difference(lock, cell) == difference

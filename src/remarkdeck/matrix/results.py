@@ -114,13 +114,13 @@ def failure_line(call) -> str:
     error = call.excinfo.value
     if isinstance(error, SnippetFailed):
         text = error.args[0].error
-        return _last_line(text) if TRACEBACK in text else _with_difference(text)
+        return _last_line(text) if TRACEBACK in text else message_with_difference(text)
     if isinstance(error, AssertionError) or not str(error).strip():
         return _last_line(call.excinfo.exconly())
-    return _with_difference(str(error))
+    return message_with_difference(str(error))
 
 
-def _with_difference(text: str) -> str:
+def message_with_difference(text: str) -> str:
     """A message's first line, and the difference under it when it is one line at most each way."""
     first = text.strip().splitlines()[0].rstrip(":") if text.strip() else "failed"
     removed = [line[1:].strip() for line in text.splitlines() if line.startswith("-") and not line.startswith("---")]
