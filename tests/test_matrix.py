@@ -26,8 +26,8 @@ from remarkdeck.matrix.results import message_with_difference
 from remarkdeck.matrix.verified import verified_line
 from remarkdeck.project import Project
 
-# Shared by test sessions (and by nothing else): the sample's packages are downloaded once.
-UV_CACHE = REPO / "build" / ".cache" / "uv-tests"
+# uv's cache of `make matrix`, shared by test sessions: the sample's packages are downloaded once.
+UV_CACHE = REPO / "build" / ".cache" / "uv"
 PYTHON = platform.python_version()
 TODAY = datetime.date.today().isoformat()
 
@@ -49,8 +49,9 @@ versions                   lock                numpy2                     numpy3
 [2] numpy2, matrix/float_alias: failed: {{float_}} — slide 4 (slides/matrix.md:24)
 [3] numpy2, matrix/scalars: {{scalars}} — slide 3 (slides/matrix.md:17)
 [4] numpy2, matrix/session: failed: {{session}} — slide 5 (slides/matrix.md:31)
-[5] numpy2, matrix/matrix-solutions.ipynb: failed: cell 10 (snippet float_alias, slide slides/matrix.md:24): raised {{float_}}
+[5] numpy2, matrix/matrix-solutions.ipynb: failed: {{notebook}}
 """
+NOTEBOOK = "cell 10 (snippet float_alias, slide slides/matrix.md:24): raised {float_}"
 FLOAT_ = "AttributeError: `np.float_` was removed in the NumPy 2.0 release. Use `np.float64` instead."
 SCALARS = "passed, printing something else: '[np.float64(12.5), np.float64(15.0)]' where the lock prints '[12.5, 15.0]'"
 SESSION = ("snippets/matrix/session.pycon:2: what this statement printed differs from the output pasted under it: "
@@ -76,7 +77,8 @@ def matrix_run(tmp_path_factory):
 def test_the_table_shows_each_snippet_in_each_cell(matrix_run):
     root, done = matrix_run
     table, unresolved = done.stdout.split("\n\ncell numpy3 did not run: ")
-    assert table + "\n" == TABLE.replace("{float_}", FLOAT_).replace("{session}", SESSION).replace("{scalars}", SCALARS)
+    expected = TABLE.replace("{notebook}", NOTEBOOK).replace("{session}", SESSION).replace("{scalars}", SCALARS)
+    assert table + "\n" == expected.replace("{float_}", FLOAT_)
     assert unresolved.startswith("uv cannot resolve it: ")
     assert "you require numpy>=3" in unresolved  # uv's own words
 
@@ -285,7 +287,8 @@ def test_the_workflow_of_a_new_project_runs_one_job_per_cell(tmp_path):
 @pytest.mark.parametrize("message, line", [
     ("a.pycon:2: differs:\n--- pasted\n+++ printed\n@@ -1 +1 @@\n-53\n+np.int64(53)\n",
      "a.pycon:2: differs: '53' expected, 'np.int64(53)' printed"),
-    ("cell 94: the notebook printed something else:\n--- slide\n+++ notebook\n@@ -1 +1,2 @@\n+WARNING: retracing\n stopped\n",
+    ("cell 94: the notebook printed something else:\n--- slide\n+++ notebook\n@@ -1 +1,2 @@\n"
+     "+WARNING: retracing\n stopped\n",
      "cell 94: the notebook printed something else: also printed 'WARNING: retracing'"),
     ("cell 3: raised KeyError\n----> 2 x = d['k']\n", "cell 3: raised KeyError"),  # a traceback is no diff
     ("differs:\n--- a\n+++ b\n@@ -1,2 +1,2 @@\n-1\n-2\n+3\n+4\n", "differs"),

@@ -101,7 +101,8 @@ def _matrix(project: Project, args) -> int:
     from .matrix import run_matrix
     from .matrix.table import markdown_table, summary_line, text_table
 
-    report = run_matrix(project, args.cells, args.decks, say=lambda message: print(message, file=sys.stderr, flush=True))
+    say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    report = run_matrix(project, args.cells, args.decks, say=say)
     print(text_table(report), end="")
     if args.summary:
         with open(args.summary, "a", encoding="utf-8") as summary:

@@ -90,7 +90,8 @@ def expected_items(project: Project, deck: str) -> list[str]:
 def write_outputs(project: Project, report: MatrixReport) -> None:
     """build/matrix.json, build/matrix.html, and the index linking to the page."""
     project.build_dir.mkdir(parents=True, exist_ok=True)
-    (project.build_dir / "matrix.json").write_text(json.dumps(report.as_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(report.as_json(), indent=1, ensure_ascii=False)
+    (project.build_dir / "matrix.json").write_text(text + "\n", encoding="utf-8")
     write_page(project, report, project.build_dir / "matrix.html")
     refresh_index(project)
 

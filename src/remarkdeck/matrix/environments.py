@@ -22,6 +22,9 @@ from ..project import Project
 from .cells import Cell, Lock
 
 STAMP = ".remarkdeck-cell.json"  # in the venv: what it was installed from
+# Under build/.cache: the cells (their environments) and uv's cache, gigabytes that a copy of the
+# project (a test's, a benchmark's) leaves out
+CACHE_FOLDERS = ("matrix", "uv")
 # uv's chatter before an error, left out of the message a cell shows
 PROGRESS = ("Resolved ", "Prepared ", "Installed ", "Uninstalled ", "Audited ", "Using ", "Creating ", "Activate ",
             "Built ", "Building ", "Downloading ", "Downloaded ", " + ", " - ", " ~ ")
@@ -56,8 +59,8 @@ class Uv:
 
     @classmethod
     def for_project(cls, project: Project, python: str | None = None) -> "Uv":
-        cache = Path(os.environ["UV_CACHE_DIR"]).resolve() if os.environ.get("UV_CACHE_DIR") else project.cache_dir / "uv"
-        return cls(find_uv(), cache, python or sys.executable)
+        shared = os.environ.get("UV_CACHE_DIR")
+        return cls(find_uv(), Path(shared).resolve() if shared else project.cache_dir / "uv", python or sys.executable)
 
     def run(self, *args: str | Path) -> subprocess.CompletedProcess:
         env = dict(os.environ, UV_CACHE_DIR=str(self.cache_dir), UV_PYTHON_DOWNLOADS="never", NO_COLOR="1",

@@ -10,8 +10,8 @@ from ..project import Project
 from .outcomes import FAILED, KNOWN_FAILURE, KNOWN_FAILURE_PASSES, NOT_RUN, PASSED, PRINTS_OTHERWISE, SKIPPED, Outcome
 from .report import MatrixReport
 
-LABELS = {PASSED: "passed", PRINTS_OTHERWISE: "passed, other output", FAILED: "FAILED", KNOWN_FAILURE: "known failure", KNOWN_FAILURE_PASSES: "known failure, passes",
-          SKIPPED: "skipped", NOT_RUN: "not run"}
+LABELS = {PASSED: "passed", PRINTS_OTHERWISE: "passed, other output", FAILED: "FAILED", KNOWN_FAILURE: "known failure",
+          KNOWN_FAILURE_PASSES: "known failure, passes", SKIPPED: "skipped", NOT_RUN: "not run"}
 INDENT = "  "
 
 
