@@ -9,7 +9,7 @@ PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 BROWSER_STAMP := $(VENV)/.browser
 
-.PHONY: slides test pdf site dist serve bench clean distclean lock setup browser
+.PHONY: slides test pdf site dist serve bench matrix clean distclean lock setup browser
 
 slides: $(PY_STAMP) $(NPM_STAMP)
 	$(BIN)/remarkdeck build
@@ -34,6 +34,11 @@ serve: $(PY_STAMP) $(NPM_STAMP)
 
 bench: $(PY_STAMP) $(NPM_STAMP) $(BROWSER_STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# The lecture's snippets on the cells of [tool.remarkdeck.matrix] (keras2, newest), the lock first;
+# `make matrix CELL=keras2` runs one of them. Environments under build/.cache/matrix/, reused.
+matrix: $(PY_STAMP)
+	$(BIN)/remarkdeck matrix $(if $(CELL),--cell $(CELL)) $(if $(GITHUB_STEP_SUMMARY),--summary "$(GITHUB_STEP_SUMMARY)") $(DECK)
 
 setup: $(PY_STAMP) $(NPM_STAMP) $(BROWSER_STAMP)
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from remarkdeck.matrix.environments import CACHE_FOLDERS
+
 REPO = Path(__file__).resolve().parents[1]
 PROJECTS = Path(__file__).parent / "projects"
 LECTURE_FOLDERS = ("slides", "snippets", "templates", "img")
@@ -51,8 +53,13 @@ def copy_lecture(root: Path) -> Path:
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, root / name)
     if (REPO / "build" / ".cache").is_dir():
-        shutil.copytree(REPO / "build" / ".cache", root / "build" / ".cache")
+        shutil.copytree(REPO / "build" / ".cache", root / "build" / ".cache", ignore=without_environments)
     return root
+
+
+def without_environments(folder: str, names: list[str]) -> set[str]:
+    """For copytree of build/.cache: the matrix's environments and uv's cache left out."""
+    return set(CACHE_FOLDERS) & set(names) if Path(folder).name == ".cache" else set()
 
 
 def remarkdeck_environment(**variables: str) -> dict[str, str]:

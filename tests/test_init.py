@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -199,6 +200,13 @@ def test_installed_wheel_starts_a_course_that_builds_tests_and_prints_without_no
         assert done.returncode == 0, f"make {target}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
         assert "must not be needed" not in done.stderr
     assert not (course / "node_modules").exists()
+    # the first `make` wrote the lock with uv, from pyproject.toml, for every platform
+    lock = (course / "requirements.lock").read_text()
+    assert f"remarkdeck @ {wheel.as_uri()}" in lock and re.search(r"^numpy==[\d.]+( ;.*)?$", lock, re.M)
+    # `make test` passed: the index and the handout's last page say what with
+    verified = re.compile(r"code verified with numpy [\d.]+, matplotlib [\d.]+ on \d{4}-\d\d-\d\d")
+    assert verified.search((course / "build" / "index.html").read_text())
+    assert verified.search(" ".join(PdfReader(course / "build" / "demo-handout.pdf").pages[-1].extract_text().split()))
     remark = course / "build" / "demo" / "vendor" / "remark.min.js"
     assert remark.read_bytes() == (REPO / "node_modules" / "remark-slide" / "out" / "remark.min.js").read_bytes()
     assert [len(PdfReader(course / "build" / name).pages) for name in ("demo.pdf", "demo-handout.pdf")] == [5, 4]

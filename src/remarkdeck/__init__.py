@@ -25,6 +25,8 @@ Code map, in pipeline order (``build.py`` runs the stages in this order for each
     pdf.py            the PDFs, printed from the built page (progress.py: its progress bar)
     serve.py          rebuild on every change; livereload.py: the preview server
     pytest_plugin.py  every snippet, session and notebook as a pytest item
+    matrix/           `remarkdeck matrix`: the items run on other library versions (cells, by uv);
+                      the versions each deck's code was verified with
     importer/         `remarkdeck import`: another author's Remark deck brought in
     upgrade/          `remarkdeck upgrade`: snippets rewritten for Keras 3, NumPy 2, pandas, scikit-learn
     init.py           `remarkdeck init`: a new project from scaffold/

@@ -110,6 +110,20 @@ def _upgrade(project: Project, args) -> int:
     return 0
 
 
+def _matrix(project: Project, args) -> int:
+    from .matrix import run_matrix
+    from .matrix.table import markdown_table, summary_line, text_table
+
+    say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    report = run_matrix(project, args.cells, args.decks, say=say)
+    print(text_table(report), end="")
+    if args.summary:
+        with open(args.summary, "a", encoding="utf-8") as summary:
+            summary.write(markdown_table(report))
+    print(f"{summary_line(report)}\nwrote build/matrix.json and build/matrix.html", file=sys.stderr)
+    return 1 if report.failing else 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="remarkdeck", description="Build Remark.js lecture decks whose code runs.")
     parser.add_argument("--version", action="version", version=f"remarkdeck {__version__}")
@@ -167,6 +181,15 @@ def _parser() -> argparse.ArgumentParser:
     upgrade.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
     upgrade.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     upgrade.set_defaults(command=_upgrade)
+
+    matrix = commands.add_parser("matrix", help="run every deck's snippets on each set of library versions of "
+                                 "[tool.remarkdeck.matrix] (the lock first); exit 1 if one breaks what the lock passes")
+    matrix.add_argument("decks", nargs="*", metavar="DECK", help="deck names (default: every deck)")
+    matrix.add_argument("--cell", dest="cells", action="append", metavar="NAME",
+                        help="run this cell (repeatable; default: every cell); the lock always runs")
+    matrix.add_argument("--summary", type=Path, metavar="FILE",
+                        help="also append the table in Markdown to FILE (in CI: $GITHUB_STEP_SUMMARY)")
+    matrix.set_defaults(command=_matrix)
     return parser
 
 

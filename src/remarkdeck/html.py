@@ -123,13 +123,17 @@ class DeckEntry:
     config: DeckConfig
     downloads: list[tuple[str, str]]
     snippets: DeckStatus
+    verified: str  # "code verified with numpy 2.4.6 on 2026-12-07", or that it is not
 
 
 def write_index(project: Project, built: dict[str, DeckConfig], target: Path, leaving: list[Path] = ()) -> None:
     """``index.html`` listing every deck that is (or is about to be) in build/, with the
-    downloads that exist (and are not about to be removed: ``leaving``) and its snippets verified,
-    known to fail (by reason) and shown only. ``built``: the configs of the decks this build made;
-    other decks already in build/ are read from their source."""
+    downloads that exist (and are not about to be removed: ``leaving``), its snippets verified, known
+    to fail (by reason) and shown only, the versions its code was verified with, and the version
+    matrix if one ran. ``built``: the configs of the decks this build made; other decks already in
+    build/ are read from their source."""
+    from .matrix.verified import verified_line
+
     entries = []
     for name in project.deck_names():
         if name not in built and not (project.build_dir / name / "index.html").is_file():
@@ -140,8 +144,9 @@ def write_index(project: Project, built: dict[str, DeckConfig], target: Path, le
                       ("notebook", f"{name}/{name}.ipynb"), ("notebook with solutions", f"{name}/{name}-solutions.ipynb"))
                      if ((project.build_dir / file).is_file() and project.build_dir / file not in leaving)
                      or (target.parent / file).is_file()]
-        entries.append(DeckEntry(name, config, downloads, deck_status(project, name)))
-    page = shell_environment(project).get_template("index.html").render(decks=entries)
+        entries.append(DeckEntry(name, config, downloads, deck_status(project, name), verified_line(project, name)))
+    matrix = (project.build_dir / "matrix.html").is_file()
+    page = shell_environment(project).get_template("index.html").render(decks=entries, matrix=matrix)
     target.write_text(page, encoding="utf-8")
 
 

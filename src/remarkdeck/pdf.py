@@ -22,6 +22,7 @@ from urllib.request import url2pathname
 from .browser import chromium, open_page
 from .errors import BrowserError, DeckError, Location
 from .logs import collected_warnings, fail_on_warnings
+from .matrix.verified import verified_line
 from .progress import Progress
 from .project import Project
 from .slides import superseded
@@ -156,6 +157,21 @@ HANDOUT_JS = """
   });
 }
 """
+# The handout's last page says which versions the deck's code was verified with: a line at the bottom
+# of the last printed slide, above its slide number (no page is added: the handout keeps one page a slide).
+VERIFIED_JS = """
+(line) => {
+  const shown = [...document.querySelectorAll(".remark-slides-area > .remark-slide-container")]
+    .filter(container => !container.classList.contains("remarkdeck-superseded"));
+  const scaler = shown[shown.length - 1].querySelector(".remark-slide-scaler");
+  const note = document.createElement("div");
+  note.className = "remarkdeck-verified";
+  note.textContent = line;
+  note.style.cssText = "position: absolute; left: 22px; bottom: 40px; font-size: 13px; color: #6b7785; " +
+    "background: rgba(255, 255, 255, 0.85); padding: 1px 4px; z-index: 10;";
+  scaler.appendChild(note);
+}
+"""
 # Notes too long for the space under their slide get a smaller font.
 FIT_NOTES_JS = """
 (largest) => document.querySelectorAll(".remark-slides-area .remark-slide-notes").forEach(notes => {
@@ -271,7 +287,7 @@ def _print_both(browser, project: Project, name: str, page_path: Path, notes: bo
             progress.working(f"printing {name}")
             full = print_pdf(page, layout.page_size(), len(layout.numbers), info, page_path)
             progress.working(f"printing {name} handout")
-            handout = print_handout(page, layout, notes, info, page_path)
+            handout = print_handout(page, layout, notes, info, page_path, verified_line(project, name))
             report_page_problems(project, page_path, log, progress)
     except PlaywrightError as error:
         raise BrowserError(f"the browser failed while printing deck '{name}' ({str(error).splitlines()[0]}); "
@@ -296,9 +312,13 @@ def lay_out_for_print(page, page_path: Path, timeout: float) -> DeckLayout:
     return layout
 
 
-def print_handout(page, layout: DeckLayout, notes: bool, info: dict[str, str], page_path: Path) -> tuple[bytes, int]:
-    """The last step of each numbered slide, with its notes under it if ``notes``."""
+def print_handout(page, layout: DeckLayout, notes: bool, info: dict[str, str], page_path: Path,
+                  verified: str = "") -> tuple[bytes, int]:
+    """The last step of each numbered slide, with its notes under it if ``notes``; the last page
+    says which versions the code was ``verified`` with."""
     page.evaluate(HANDOUT_JS, layout.superseded)
+    if verified:
+        page.evaluate(VERIFIED_JS, verified)
     if notes:
         use_print_css(page, layout, notes=True)
         page.evaluate(FIT_NOTES_JS, NOTES_FONT)

@@ -32,6 +32,9 @@ from .snippets.files import RUNNABLE, Snippet, SnippetLibrary, slides_using
 from .snippets.outputs import SnippetOutputs, output_diff, pasted_difference
 from .snippets.runner import SnippetRunner
 
+# --matrix-results (what `remarkdeck matrix` reads), and the record of the versions a deck passed with
+pytest_plugins = ("remarkdeck.matrix.results", "remarkdeck.matrix.verified")
+
 # -- options ---------------------------------------------------------------------------------------
 
 def pytest_addoption(parser):
