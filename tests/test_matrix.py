@@ -243,8 +243,8 @@ def test_a_passing_run_records_the_versions_the_deck_imports(verified_basic):
     record = json.loads((root / "build" / ".cache" / "verified" / "basic.json").read_text())
     assert (record["date"], record["versions"]) == (TODAY, {"matplotlib": metadata.version("matplotlib")})
     line = f"code verified with matplotlib {metadata.version('matplotlib')} on {TODAY}"
-    assert '<div class="verified">code not verified since its last change</div>' in before
-    assert f'<div class="verified">{line}</div>' in (root / "build" / "index.html").read_text()
+    assert '<p class="verified">code not verified since its last change</p>' in before
+    assert f'<p class="verified">{line}</p>' in (root / "build" / "index.html").read_text()
 
 
 def test_the_handout_says_it_on_its_last_page(verified_basic):
