@@ -68,7 +68,8 @@ def junit_outcomes(report: Path) -> dict[str, tuple[str, str]]:
         outcome, message = "passed", ""
         for child in case:
             if child.tag in ("failure", "error"):
-                outcome, message = child.tag, (child.get("message") or "") + "\n" + (child.text or "")
+                outcome = "failed" if child.tag == "failure" else "error"
+                message = (child.get("message") or "") + "\n" + (child.text or "")
             elif child.tag == "skipped":
                 kind = child.get("type") or ""
                 outcome = "xfailed" if "xfail" in kind else "skipped"
