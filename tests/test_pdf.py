@@ -26,7 +26,7 @@ from remarkdeck import browser as browser_module
 from remarkdeck import pdf as pdf_module
 from remarkdeck.cli import main
 from remarkdeck.errors import BrowserError
-from remarkdeck.pdf import add_document_info
+from remarkdeck.pdf_document import add_document_info
 from remarkdeck.progress import Progress
 from remarkdeck.slides import split_slides, visible_slides
 
@@ -182,7 +182,7 @@ def test_document_info_added_to_a_pdf_that_had_none(tmp_path):
     assert updated.startswith(original)  # an incremental update: the printed bytes stay as they were
     previous = int(original.split(b"startxref\n")[1].split(b"\n")[0])
     xref = updated.rindex(b"\nxref\n") + 1
-    assert updated[xref:].startswith(b"xref\n4 1\n")
+    assert updated[xref:].startswith(b"xref\n0 1\n0000000000 65535 f \n4 1\n")
     assert updated.endswith(b"/Info 4 0 R /Prev %d%s>>\nstartxref\n%d\n%%%%EOF\n" % (previous, identifier, xref))
 
 
