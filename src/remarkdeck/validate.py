@@ -329,8 +329,10 @@ def _links(view: DeckView, slide: Slide) -> Iterator[tuple[int, str, str]]:
         if token.type == "html_block":
             for found in re.finditer(r"(<a\b[^>]*>)(.*?)</a\s*>", html, re.I | re.S):
                 yield line, _href(found.group(1)), _readable_text(found.group(2))
-        elif token.type == "link_open" or HTML_LINK_OPEN.fullmatch(html.strip()):
-            opened, text = (line, token.attrGet("href") or "" if token.type == "link_open" else _href(html)), []
+        elif token.type == "link_open":
+            opened, text = (line, token.attrGet("href") or ""), []
+        elif HTML_LINK_OPEN.fullmatch(html.strip()):
+            opened, text = (line, _href(html)), []
         elif opened and (token.type == "link_close" or HTML_LINK_CLOSE.fullmatch(html.strip())):
             yield opened[0], opened[1], "".join(text)
             opened = None
