@@ -108,13 +108,22 @@ def page_references(pdf: bytes, root: int, offsets: dict[int, int] | None = None
     pages, pending = [], [int(tree.group(1))]
     while pending:
         number = pending.pop(0)
-        node = object_dictionary(pdf, number, offsets)
-        kids = re.search(rb"/Kids\s*\[([^\]]*)\]", node)
-        if kids and re.search(rb"/Type\s*/Pages\b", node):
-            pending[:0] = [int(kid.group(1)) for kid in re.finditer(REFERENCE, kids.group(1))]
-        else:
+        if _is_page(pdf, number, offsets):
             pages.append(b"%d 0 R" % number)
+            continue
+        kids = re.search(rb"/Kids\s*\[([^\]]*)\]", object_dictionary(pdf, number, offsets))
+        pending[:0] = [int(kid.group(1)) for kid in re.finditer(REFERENCE, kids.group(1))] if kids else []
     return pages
+
+
+def _is_page(pdf: bytes, number: int, offsets: dict[int, int]) -> bool:
+    """Whether an object of the page tree is a page (a leaf), from the start of its dictionary where
+    Chromium writes its /Type, else from the whole of it."""
+    start = offsets.get(number)
+    head = re.match(rb"\d+ 0 obj\s*<<\s*/Type\s*/(Pages?)\b", pdf[start:start + 64]) if start is not None else None
+    if head:
+        return head.group(1) == b"Page"
+    return not re.search(rb"/Type\s*/Pages\b", object_dictionary(pdf, number, offsets))
 
 
 def xref_offsets(pdf: bytes) -> dict[int, int]:
