@@ -44,7 +44,6 @@ PRINT_CSS = """
     width: {width}px !important; height: {page_height}px !important; break-after: page; break-inside: avoid;
   }}
   .remark-slides-area > .remark-slide-container:last-child {{ break-after: auto; }}
-  .remark-slides-area > .remark-slide-container.remarkdeck-superseded {{ display: none !important; }}
   .remark-slide-scaler {{ transform: none !important; left: 0 !important; top: 0 !important; box-shadow: none !important; }}
   .remark-slide-notes, .remark-preview-area, .remark-notes-area, .remark-help, .remark-backdrop,
   .remark-pause {{ display: none !important; }}
@@ -103,15 +102,16 @@ async (timeout) => {
 """
 # The deck as Remark built it: slide size, author, each slide's number as Remark counts it (a `--`
 # step, or a slide with `count: false`, keeps the number of the slide before it) and its title, as
-# the page names it for screen readers (its heading, else its first line).
+# the page names it for screen readers (its heading, else its first line; a page of the project's
+# own deck.html that does not name them: its first heading).
 LAYOUT_JS = """
 () => {
   const slides = slideshow.getSlides();
   const scaler = document.querySelector(".remark-slides-area .remark-slide-scaler");
   const author = document.querySelector('meta[name="author"]');
-  const contents = [...document.querySelectorAll(".remark-slides-area > .remark-slide-container > .remark-slide-scaler .remark-slide-content")];
-  const title = window.remarkdeckSlideTitle ||
-    (content => ((content.querySelector("h1, h2, h3") || {}).textContent || "").trim());
+  const heading = container => ((container.querySelector("h1, h2, h3") || {}).textContent || "").trim();
+  const titles = window.remarkdeckSlideTitles ||
+    [...document.querySelectorAll(".remark-slides-area > .remark-slide-container")].map(heading);
   let counted = 0;
   return {
     width: parseFloat(scaler.style.width), height: parseFloat(scaler.style.height),
@@ -120,7 +120,7 @@ LAYOUT_JS = """
     numbers: slides.map(slide => Math.max(1, counted += slide.properties.count !== "false")),
     counted: slides.map(slide => slide.properties.count !== "false"),
     continued: slides.map(slide => slide.properties.continued === "true"),
-    titles: contents.map(content => title(content)),
+    titles: titles,
   };
 }
 """
@@ -151,18 +151,27 @@ CUT_OFF_JS = """
     return problems.map(problem => [index, problem, heading ? heading.textContent.trim() : ""]);
   })
 """
-# The handout: slides a later step continues are not printed; links to them go to that step.
+# The handout: slides a later step continues are not printed (they leave the page: nothing of them
+# is left for the tagged PDF's structure either); links to them go to that step.
 HANDOUT_JS = """
 (superseded) => {
   const containers = document.querySelectorAll(".remark-slides-area > .remark-slide-container");
   superseded.forEach((hidden, index) => {
     if (!hidden) return;
-    containers[index].classList.add("remarkdeck-superseded");
     const named = containers[index].querySelector(".remark-slide-content[id]");
     const next = containers[index + 1].querySelector(".remark-slide-content");
     if (named && !next.id) { next.id = named.id; named.removeAttribute("id"); }
+    containers[index].remove();
   });
 }
+"""
+# What is never printed leaves the page before printing: Chromium builds the tagged PDF's structure
+# from what is in the page, shown or not, and takes longer over a bigger one. Presenter notes stay
+# when the handout prints them.
+UNPRINTED_JS = """
+(notes) => document.querySelectorAll(
+  ".remark-notes-area, .remark-preview-area, .remark-help, .remark-backdrop, .remark-pause, #remarkdeck-announcer"
+  + (notes ? "" : ", .remark-slide-notes")).forEach(element => element.remove())
 """
 # Notes too long for the space under their slide get a smaller font.
 FIT_NOTES_JS = """
@@ -282,7 +291,7 @@ def _print_both(browser, project: Project, name: str, page_path: Path, notes: bo
     progress.working(f"loading {name}")
     try:
         with open_page(browser, page_path) as (page, log):
-            layout = lay_out_for_print(page, page_path, timeout)
+            layout = lay_out_for_print(page, page_path, timeout, notes)
             report_cut_off(page, layout, source, progress)
             info = {"Author": layout.author} if layout.author else {}
             progress.working(f"printing {name}")
@@ -304,12 +313,13 @@ def warn_if_stale(project: Project, source: Path, page_path: Path, progress: Pro
                       "run `remarkdeck build` first", Location(source))
 
 
-def lay_out_for_print(page, page_path: Path, timeout: float) -> DeckLayout:
+def lay_out_for_print(page, page_path: Path, timeout: float, notes: bool) -> DeckLayout:
     """Once the deck is ready: every slide on its own page, at its size; links to named slides
-    pointing at their pages."""
+    pointing at their pages; what is not printed (the notes, unless ``notes``) out of the page."""
     wait_until_ready(page, page_path, timeout)
     layout = measure_layout(page, page_path)
     page.evaluate(LINKS_JS)
+    page.evaluate(UNPRINTED_JS, notes)
     use_print_css(page, layout, notes=False)
     return layout
 
