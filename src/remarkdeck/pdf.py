@@ -4,8 +4,9 @@ for every deck.
 
 Remark's own print mode puts every slide on a 908x681 page and scales it around its centre; here
 each slide is laid out at its own size from the page's corner instead, on a page of that size.
-Both PDFs are tagged (headings, paragraphs, lists, links, and pictures with their alternative text,
-in the deck's language) and open on an outline with one bookmark per numbered slide.
+Both PDFs are tagged (headings, paragraphs, lists, links, code as text, pictures with their
+alternative text and formulas with their TeX, in the deck's language) and open on an outline with
+one bookmark per numbered slide.
 """
 
 from __future__ import annotations
@@ -173,6 +174,19 @@ UNPRINTED_JS = """
   ".remark-notes-area, .remark-preview-area, .remark-help, .remark-backdrop, .remark-pause, #remarkdeck-announcer"
   + (notes ? "" : ", .remark-slide-notes")).forEach(element => element.remove())
 """
+# In the tagged PDF a formula is a figure whose alternative text is its TeX: the page's MathML, which
+# screen readers read on the web, draws nothing, so Chromium would leave it out of the PDF, and the
+# glyphs KaTeX draws read as a jumble of symbols.
+FORMULAS_JS = """
+() => document.querySelectorAll(".remark-slides-area .katex").forEach(formula => {
+  const tex = formula.querySelector(".katex-mathml annotation"), drawn = formula.querySelector(".katex-html");
+  if (!tex || !drawn) return;
+  drawn.removeAttribute("aria-hidden");
+  drawn.setAttribute("role", "img");
+  drawn.setAttribute("aria-label", tex.textContent.trim());
+  formula.querySelector(".katex-mathml").remove();
+})
+"""
 # Notes too long for the space under their slide get a smaller font.
 FIT_NOTES_JS = """
 (largest) => document.querySelectorAll(".remark-slides-area .remark-slide-notes").forEach(notes => {
@@ -315,11 +329,13 @@ def warn_if_stale(project: Project, source: Path, page_path: Path, progress: Pro
 
 def lay_out_for_print(page, page_path: Path, timeout: float, notes: bool) -> DeckLayout:
     """Once the deck is ready: every slide on its own page, at its size; links to named slides
-    pointing at their pages; what is not printed (the notes, unless ``notes``) out of the page."""
+    pointing at their pages; what is not printed (the notes, unless ``notes``) out of the page;
+    formulas named by their TeX."""
     wait_until_ready(page, page_path, timeout)
     layout = measure_layout(page, page_path)
     page.evaluate(LINKS_JS)
     page.evaluate(UNPRINTED_JS, notes)
+    page.evaluate(FORMULAS_JS)
     use_print_css(page, layout, notes=False)
     return layout
 
