@@ -168,11 +168,16 @@ HANDOUT_JS = """
 """
 # What is never printed leaves the page before printing: Chromium builds the tagged PDF's structure
 # from what is in the page, shown or not, and takes longer over a bigger one. Presenter notes stay
-# when the handout prints them.
+# when the handout prints them. The landmark and the slide regions that guide a screen reader
+# through the web page go too: the PDF has its bookmarks, and they make tagging slower.
 UNPRINTED_JS = """
-(notes) => document.querySelectorAll(
-  ".remark-notes-area, .remark-preview-area, .remark-help, .remark-backdrop, .remark-pause, #remarkdeck-announcer"
-  + (notes ? "" : ", .remark-slide-notes")).forEach(element => element.remove())
+(notes) => {
+  document.querySelectorAll(
+    ".remark-notes-area, .remark-preview-area, .remark-help, .remark-backdrop, .remark-pause, #remarkdeck-announcer"
+    + (notes ? "" : ", .remark-slide-notes")).forEach(element => element.remove());
+  document.querySelectorAll(".remark-slides-area, .remark-slides-area > .remark-slide-container").forEach(element =>
+    ["role", "aria-label", "aria-roledescription", "aria-describedby"].forEach(name => element.removeAttribute(name)));
+}
 """
 # In the tagged PDF a formula is a figure whose alternative text is its TeX: the page's MathML, which
 # screen readers read on the web, draws nothing, so Chromium would leave it out of the PDF, and the
