@@ -160,14 +160,17 @@ def test_title_and_author_in_the_metadata(printed):
 
 def test_both_pdfs_tagged_in_the_decks_language_with_a_bookmark_per_numbered_slide(printed):
     """For a screen reader: tags (headings, code as text, links, pictures with their alternative
-    text), the language, and one bookmark per numbered slide, named by its title, at its first page."""
+    text, formulas with their TeX), the language, and one bookmark per numbered slide, named by its
+    title, at its first page."""
     titles = ["Printed handouts", "Three steps", "Pictures", "Two columns", "Too much"]
-    for name, pages in (("print", [1, 2, 5, 7, 8]), ("print-handout", [1, 2, 3, 4, 5])):
+    step, picture, integral = "E = mc^2", "a square", "\\int_0^1 x\\,dx = \\frac{1}{2}"
+    for name, pages, figures in (("print", [1, 2, 5, 7, 8], [step, step, picture, picture, integral]),
+                                 ("print-handout", [1, 2, 3, 4, 5], [step, picture, integral])):
         found = tagging(printed[0] / "build" / f"{name}.pdf")
         assert (found.tagged, found.language) == (True, "en")
         assert found.outline == list(zip(titles, pages))
         assert (found.tags["H1"], found.tags["Code"] > 0, found.tags["Link"] > 0) == (1, True, True)
-        assert found.figures and all(alt == "a square" for alt in found.figures)
+        assert found.figures == figures
     square = tagging(printed[0] / "build" / "square-handout.pdf")
     assert square.outline == [("Square", 1), ("Second slide", 2)]  # an uncounted title slide keeps its own
 
