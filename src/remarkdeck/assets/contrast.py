@@ -1,6 +1,8 @@
 """Highlight themes made readable: each text colour of a highlight.js theme moved toward black (or
 white, on a dark theme) until it contrasts at least 4.5:1 (WCAG AA, for text of any size) with the
-theme's code panel and with a highlighted line drawn on it. Colours that already do are kept."""
+theme's code panel and with a highlighted line drawn on it. Colours that already do are kept. On a
+mid-grey panel, where even white could not be read on the highlighted line's yellow, that yellow is
+made fainter for the theme."""
 
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ RGB = tuple[float, float, float]
 def readable_theme(name: str, css: str) -> str:
     """The CSS of highlight theme ``name`` with every text colour readable on its code panel."""
     panel = _panel(name, css)
-    backgrounds = [panel, _over(parse_color(HIGHLIGHTED_LINE), panel)]
+    highlight = _readable_highlight(panel)
+    backgrounds = [panel, _over(highlight, panel)]
 
     def readable_color(found: re.Match) -> str:
         color = parse_color(found.group(1))
@@ -28,7 +31,18 @@ def readable_theme(name: str, css: str) -> str:
         fixed = readable(_over(color, panel), backgrounds)
         return found.group(0) if fixed is None else found.group(0).replace(found.group(1), fixed)
 
-    return COLOR.sub(readable_color, css)
+    fainter = "" if highlight == parse_color(HIGHLIGHTED_LINE) else (
+        f".hljs-{name} .remark-code-line-highlighted{{background-color:rgba({', '.join(f'{c:g}' for c in highlight)})}}")
+    return COLOR.sub(readable_color, css) + fainter
+
+
+def _readable_highlight(panel: RGB) -> tuple[float, float, float, float]:
+    """The highlighted line's colour, as faint as it must be for black or white text to be read on it."""
+    *yellow, alpha = parse_color(HIGHLIGHTED_LINE)
+    while alpha > 0.05 and max(min(contrast(end, _over((*yellow, alpha), panel)), contrast(end, panel))
+                               for end in ((0.0, 0.0, 0.0), (255.0, 255.0, 255.0))) < AA + 0.1:
+        alpha = round(alpha - 0.05, 2)
+    return (*yellow, alpha)
 
 
 def readable(color: RGB, backgrounds: list[RGB]) -> str | None:
