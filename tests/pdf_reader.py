@@ -3,6 +3,7 @@ metadata, pypdfium2 for text placement and pixels), never with system programs."
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,3 +94,40 @@ def gray_pixels(pdf: Path, page_number: int, dpi: int = 96) -> tuple[int, int, b
     with pypdfium2.PdfDocument(pdf) as document:
         image = document[page_number - 1].render(scale=dpi / 72).to_pil().convert("L")
         return image.width, image.height, image.tobytes()
+
+
+@dataclass(frozen=True)
+class Tagging:
+    """What assistive technology finds in a PDF: whether it is tagged, its language, its bookmarks,
+    how many tags of each kind (H1, P, Figure, Code, Link, ...) and each Figure's alternative text."""
+
+    tagged: bool
+    language: str
+    outline: list[tuple[str, int]]  # (title, 1-based page) of each top-level bookmark
+    tags: Counter
+    figures: list[str]  # the /Alt of each Figure tag, "" where it has none
+
+
+def tagging(pdf: Path) -> Tagging:
+    reader = PdfReader(pdf, strict=True)
+    root = reader.trailer["/Root"]
+    tags, figures = Counter(), []
+    structure = root.get("/StructTreeRoot")
+    if structure is not None:
+        for element in _elements(structure.get_object().get("/K")):
+            tags[str(element["/S"]).lstrip("/")] += 1
+            if element["/S"] == "/Figure":
+                figures.append(str(element.get("/Alt", "")))
+    outline = [(item.title, reader.get_destination_page_number(item) + 1)
+               for item in reader.outline if not isinstance(item, list)]
+    marked = bool(root.get("/MarkInfo", {}).get("/Marked"))
+    return Tagging(structure is not None and marked, str(root.get("/Lang", "")), outline, tags, figures)
+
+
+def _elements(kids):
+    """The structure elements under ``kids``, depth first (marked content and annotations left out)."""
+    for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid, dict) and "/S" in kid:
+            yield kid
+            yield from _elements(kid.get("/K"))

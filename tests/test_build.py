@@ -1,7 +1,9 @@
-"""`remarkdeck build` on sample projects: what a good deck produces, and one exact error per bad one.
+"""`remarkdeck build` on sample projects: what a good deck produces, one exact error per bad one, and
+the exact warnings of each deck that builds with warnings.
 
-Each ``projects/bad-*`` folder holds only the files that differ from ``projects/basic`` and, in
-``expected.txt``, the exact error output (``{root}`` stands for the project folder).
+Each ``projects/bad-*`` and ``projects/warn-*`` folder holds only the files that differ from
+``projects/basic`` and, in ``expected.txt``, the exact error (or warning) output (``{root}`` stands
+for the project folder).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pytest
 from helpers import PROJECTS, built_project, tree_digest
 
 BAD = sorted(path.name for path in PROJECTS.glob("bad-*"))
+WARN = sorted(path.name for path in PROJECTS.glob("warn-*"))
 
 
 @pytest.fixture
@@ -152,6 +155,20 @@ def test_bad_deck_fails_with_its_exact_error_and_keeps_the_previous_build(name, 
     assert result.stderr == expected
     assert tree_digest(built_basic / "build", cache=False) == before
     assert not list((built_basic / "build").glob(".staging-*"))
+
+
+@pytest.mark.parametrize("name", WARN)
+def test_deck_with_warnings_builds_warning_at_each_line_and_fails_under_strict(name, built_basic, cli):
+    shutil.copytree(PROJECTS / name, built_basic, dirs_exist_ok=True)
+    expected = (PROJECTS / name / "expected.txt").read_text().replace("{root}", str(built_basic))
+    lenient = cli(built_basic, "build", "-q")
+    assert (lenient.code, lenient.stderr) == (0, expected)
+    strict = cli(built_basic, "build", "-q", "--strict")
+    assert strict.code == 1
+    count = len(expected.splitlines())
+    assert f"--strict turns {count} warnings into errors" in strict.stderr
+    assert [line for line in strict.stderr.splitlines() if line.startswith("  ")] == [
+        f"  {line}" for line in expected.splitlines()]
 
 
 def test_unknown_front_matter_key_is_a_warning(sample_project, cli):

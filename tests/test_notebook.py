@@ -82,7 +82,7 @@ def test_markdown_cells_are_the_slides_text_without_remark_syntax(built):
         "## Shown twice, and a shell command\n\nInstall it with\n```bash\npip install notebook-sample\n```",
         "## Superseded\n\nThe square was shown on the slide before.",
         '## A picture and a figure\n\n![a square](../img/square.svg)\n\n'
-        '<img src="figures/plot.png" alt="figure made by snippet plot" width="300px">',
+        '<img src="figures/plot.png" alt="a straight line from (0, 0) to (1, 1)" width="300px">',
         "## Exercise\n\nWrite `double`.",
         "## Solution\n\n```text\n8.0\n```",
     ]
@@ -142,6 +142,9 @@ def test_same_deck_same_notebook_bytes(built, cli):
     ("$\\\\{a\\_1\\\\}$ and $$x\\,y$$", "$\\{a_1\\}$ and $$x\\,y$$"),  # what marked unescapes
     ("text <!-- a comment --> more\n\n\n\nafter", "text  more\n\nafter"),
     ("[label]: https://example.org\nused [here][label]", "used [here][label]"),
+    # the built-in scale macro as the picture it makes, with its alternative text
+    ("![:scale 50%, a blue banner, wide](../img/b.svg)", '<img src="../img/b.svg" alt="a blue banner, wide" style="width: 50%">'),
+    ("![:scale 30%](x.svg) ![:framed 4px](y.svg)", '<img src="x.svg" style="width: 30%"> ![:framed 4px](y.svg)'),
 ])
 def test_remark_markdown_as_jupyter_markdown(remark, jupyter):
     assert jupyter_markdown(remark) == jupyter

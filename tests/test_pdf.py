@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pytest
 from helpers import PROJECTS, built_project, copy_lecture, copy_project, run_remarkdeck, tree_digest
-from pdf_reader import document_info, gray_pixels, page_count, page_sizes, page_texts, words
+from pdf_reader import document_info, gray_pixels, page_count, page_sizes, page_texts, tagging, words
 
 from remarkdeck import browser as browser_module
 from remarkdeck import pdf as pdf_module
 from remarkdeck.cli import main
 from remarkdeck.errors import BrowserError
-from remarkdeck.pdf import add_document_info
+from remarkdeck.pdf_document import add_document_info
 from remarkdeck.progress import Progress
 from remarkdeck.slides import split_slides, visible_slides
 
@@ -158,6 +158,23 @@ def test_title_and_author_in_the_metadata(printed):
     assert "Author" not in square
 
 
+def test_both_pdfs_tagged_in_the_decks_language_with_a_bookmark_per_numbered_slide(printed):
+    """For a screen reader: tags (headings, code as text, links, pictures with their alternative
+    text, formulas with their TeX), the language, and one bookmark per numbered slide, named by its
+    title, at its first page."""
+    titles = ["Printed handouts", "Three steps", "Pictures", "Two columns", "Too much"]
+    step, picture, integral = "E = mc^2", "a square", "\\int_0^1 x\\,dx = \\frac{1}{2}"
+    for name, pages, figures in (("print", [1, 2, 5, 7, 8], [step, step, picture, picture, integral]),
+                                 ("print-handout", [1, 2, 3, 4, 5], [step, picture, integral])):
+        found = tagging(printed[0] / "build" / f"{name}.pdf")
+        assert (found.tagged, found.language) == (True, "en")
+        assert found.outline == list(zip(titles, pages))
+        assert (found.tags["H1"], found.tags["Code"] > 0, found.tags["Link"] > 0) == (1, True, True)
+        assert found.figures == figures
+    square = tagging(printed[0] / "build" / "square-handout.pdf")
+    assert square.outline == [("Square", 1), ("Second slide", 2)]  # an uncounted title slide keeps its own
+
+
 def minimal_pdf(trailer_extra: bytes) -> bytes:
     """A one-page PDF with a classic cross-reference table and no document information."""
     objects = [b"<</Type /Catalog /Pages 2 0 R>>", b"<</Type /Pages /Kids [3 0 R] /Count 1>>",
@@ -182,7 +199,7 @@ def test_document_info_added_to_a_pdf_that_had_none(tmp_path):
     assert updated.startswith(original)  # an incremental update: the printed bytes stay as they were
     previous = int(original.split(b"startxref\n")[1].split(b"\n")[0])
     xref = updated.rindex(b"\nxref\n") + 1
-    assert updated[xref:].startswith(b"xref\n4 1\n")
+    assert updated[xref:].startswith(b"xref\n0 1\n0000000000 65535 f \n4 1\n")
     assert updated.endswith(b"/Info 4 0 R /Prev %d%s>>\nstartxref\n%d\n%%%%EOF\n" % (previous, identifier, xref))
 
 
@@ -426,3 +443,15 @@ def test_the_lecture_prints_every_step_and_every_numbered_slide(lecture):
     assert not any("$$" in text for text in texts + page_texts(handout))
     numbers = [re.search(r"(\d+)/64$", text).group(1) for text in page_texts(handout)]
     assert numbers == [str(number) for number in range(1, 65)]
+
+
+def test_the_lecture_pdfs_are_tagged_with_a_bookmark_per_numbered_slide_and_every_picture_described(lecture):
+    full, handout = (tagging(lecture / "build" / name) for name in ("intro-ml.pdf", "intro-ml-handout.pdf"))
+    for found in (full, handout):
+        assert (found.tagged, found.language, len(found.outline)) == (True, "en", 64)
+        assert found.figures and all(found.figures), "a Figure tag without /Alt"
+    assert [page for _, page in handout.outline] == list(range(1, 65))
+    assert [title for title, _ in full.outline] == [title for title, _ in handout.outline]
+    assert handout.outline[0] == ("Introduction to machine learning", 1)
+    assert handout.outline[-1] == ("Solution of exercise 3", 64)
+    assert not any(title.startswith("Slide ") for title, _ in handout.outline)  # each slide has a title

@@ -1,5 +1,5 @@
 """Small pieces with exact expectations: line mapping, front matter, slide splitting, snippet regions,
-the fonts a deck needs."""
+the fonts a deck needs, the highlight styles' contrast."""
 
 from __future__ import annotations
 
@@ -228,3 +228,26 @@ def test_a_remark_laid_out_otherwise_styles_the_page_itself(tmp_path):
     script = tmp_path / "remark.min.js"
     script.write_text('!function(){var remark={documentStyles:"html{}"};window.remark=remark}();')
     assert remark_stylesheet(script, ["github"]) is None
+
+
+@pytest.mark.parametrize("style", HIGHLIGHT_STYLES)
+def test_every_highlight_style_is_made_readable_on_its_panel_and_a_highlighted_line(style):
+    """WCAG AA: each text colour of the style 4.5:1 against its code panel, and against the yellow of
+    a highlighted line drawn on it; colours that already were are left as they are."""
+    from helpers import REPO
+
+    from remarkdeck.assets.contrast import AA, COLOR, HIGHLIGHTED_LINE, _over, _panel, contrast, parse_color
+    from remarkdeck.assets.remark_styles import _read, readable_theme
+
+    script = REPO / "node_modules" / "remark-slide" / "out" / "remark.min.js"
+    original = _read(script.resolve(), script.stat().st_mtime_ns)[1][style]
+    readable = readable_theme(style, original)
+    panel = _panel(style, original)
+    fainter = re.search(r"remark-code-line-highlighted\{background-color:(rgba\([^)]*\))\}", readable)
+    backgrounds = [panel, _over(parse_color(fainter.group(1) if fainter else HIGHLIGHTED_LINE), panel)]
+    colors = [parse_color(found.group(1)) for found in COLOR.finditer(readable)]
+    worst = min(contrast(_over(color, panel), background) for color in colors if color for background in backgrounds)
+    assert worst >= AA
+    if min(contrast(_over(color, panel), b) for color in map(parse_color, COLOR.findall(original)) if color
+           for b in backgrounds) >= AA:
+        assert readable == original

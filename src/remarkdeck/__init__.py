@@ -23,6 +23,7 @@ Code map, in pipeline order (``build.py`` runs the stages in this order for each
     standalone.py     a deck as one self-contained file
     browser.py        the one place that finds and launches Chromium
     pdf.py            the PDFs, printed from the built page (progress.py: its progress bar)
+    pdf_document.py   what Chromium leaves out of a PDF: its author, one bookmark per slide
     serve.py          rebuild on every change; livereload.py: the preview server
     pytest_plugin.py  every snippet, session and notebook as a pytest item
     matrix/           `remarkdeck matrix`: the items run on other library versions (cells, by uv);

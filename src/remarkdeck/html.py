@@ -13,6 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from .assets import REMARK_SCRIPT, Assets
+from .assets.contrast import HIGHLIGHTED_LINE
 from .assets.remark_styles import highlight_styles, remark_stylesheet
 from .config import DeckConfig, load_deck_source
 from .errors import BuildError, Location
@@ -70,7 +71,8 @@ def write_deck(project: Project, deck: RenderedDeck, assets: Assets, figures: di
     """Write one deck's folder: index.html, theme.css, macros.js, vendor/ and figures/."""
     env = shell_environment(project)
     width, height = slide_size(deck.config)
-    variables = {"config": deck.config, "deck": deck.name, "slide_width": width, "slide_height": height}
+    variables = {"config": deck.config, "deck": deck.name, "slide_width": width, "slide_height": height,
+                 "highlighted_line": HIGHLIGHTED_LINE}
     target.mkdir(parents=True)
     shell = env.get_template("deck.html")
     styles = highlight_styles(deck.config.highlight_style, deck.markdown)

@@ -4,6 +4,9 @@ for every deck.
 
 Remark's own print mode puts every slide on a 908x681 page and scales it around its centre; here
 each slide is laid out at its own size from the page's corner instead, on a page of that size.
+Both PDFs are tagged (headings, paragraphs, lists, links, code as text, pictures with their
+alternative text and formulas with their TeX, in the deck's language) and open on an outline with
+one bookmark per numbered slide.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from .browser import chromium, open_page
 from .errors import BrowserError, DeckError, Location
 from .logs import collected_warnings, fail_on_warnings
 from .matrix.verified import verified_line
+from .pdf_document import Bookmark, finish_pdf
 from .progress import Progress
 from .project import Project
 from .slides import superseded
@@ -42,7 +46,6 @@ PRINT_CSS = """
     width: {width}px !important; height: {page_height}px !important; break-after: page; break-inside: avoid;
   }}
   .remark-slides-area > .remark-slide-container:last-child {{ break-after: auto; }}
-  .remark-slides-area > .remark-slide-container.remarkdeck-superseded {{ display: none !important; }}
   .remark-slide-scaler {{ transform: none !important; left: 0 !important; top: 0 !important; box-shadow: none !important; }}
   .remark-slide-notes, .remark-preview-area, .remark-notes-area, .remark-help, .remark-backdrop,
   .remark-pause {{ display: none !important; }}
@@ -99,13 +102,18 @@ async (timeout) => {
   return {pending};
 }
 """
-# The deck as Remark built it: slide size, author, and each slide's number as Remark counts it
-# (a `--` step, or a slide with `count: false`, keeps the number of the slide before it).
+# The deck as Remark built it: slide size, author, each slide's number as Remark counts it (a `--`
+# step, or a slide with `count: false`, keeps the number of the slide before it) and its title, as
+# the page names it for screen readers (its heading, else its first line; a page of the project's
+# own deck.html that does not name them: its first heading).
 LAYOUT_JS = """
 () => {
   const slides = slideshow.getSlides();
   const scaler = document.querySelector(".remark-slides-area .remark-slide-scaler");
   const author = document.querySelector('meta[name="author"]');
+  const heading = container => ((container.querySelector("h1, h2, h3") || {}).textContent || "").trim();
+  const titles = window.remarkdeckSlideTitles ||
+    [...document.querySelectorAll(".remark-slides-area > .remark-slide-container")].map(heading);
   let counted = 0;
   return {
     width: parseFloat(scaler.style.width), height: parseFloat(scaler.style.height),
@@ -114,6 +122,7 @@ LAYOUT_JS = """
     numbers: slides.map(slide => Math.max(1, counted += slide.properties.count !== "false")),
     counted: slides.map(slide => slide.properties.count !== "false"),
     continued: slides.map(slide => slide.properties.continued === "true"),
+    titles: titles,
   };
 }
 """
@@ -144,16 +153,17 @@ CUT_OFF_JS = """
     return problems.map(problem => [index, problem, heading ? heading.textContent.trim() : ""]);
   })
 """
-# The handout: slides a later step continues are not printed; links to them go to that step.
+# The handout: slides a later step continues are not printed (they leave the page: nothing of them
+# is left for the tagged PDF's structure either); links to them go to that step.
 HANDOUT_JS = """
 (superseded) => {
   const containers = document.querySelectorAll(".remark-slides-area > .remark-slide-container");
   superseded.forEach((hidden, index) => {
     if (!hidden) return;
-    containers[index].classList.add("remarkdeck-superseded");
     const named = containers[index].querySelector(".remark-slide-content[id]");
     const next = containers[index + 1].querySelector(".remark-slide-content");
     if (named && !next.id) { next.id = named.id; named.removeAttribute("id"); }
+    containers[index].remove();
   });
 }
 """
@@ -171,6 +181,32 @@ VERIFIED_JS = """
     "background: rgba(255, 255, 255, 0.85); padding: 1px 4px; z-index: 10;";
   scaler.appendChild(note);
 }
+"""
+# What is never printed leaves the page before printing: Chromium builds the tagged PDF's structure
+# from what is in the page, shown or not, and takes longer over a bigger one. Presenter notes stay
+# when the handout prints them. The landmark and the slide regions that guide a screen reader
+# through the web page go too: the PDF has its bookmarks, and they make tagging slower.
+UNPRINTED_JS = """
+(notes) => {
+  document.querySelectorAll(
+    ".remark-notes-area, .remark-preview-area, .remark-help, .remark-backdrop, .remark-pause, #remarkdeck-announcer"
+    + (notes ? "" : ", .remark-slide-notes")).forEach(element => element.remove());
+  document.querySelectorAll(".remark-slides-area, .remark-slides-area > .remark-slide-container").forEach(element =>
+    ["role", "aria-label", "aria-roledescription", "aria-describedby"].forEach(name => element.removeAttribute(name)));
+}
+"""
+# In the tagged PDF a formula is a figure whose alternative text is its TeX: the page's MathML, which
+# screen readers read on the web, draws nothing, so Chromium would leave it out of the PDF, and the
+# glyphs KaTeX draws read as a jumble of symbols.
+FORMULAS_JS = """
+() => document.querySelectorAll(".remark-slides-area .katex").forEach(formula => {
+  const tex = formula.querySelector(".katex-mathml annotation"), drawn = formula.querySelector(".katex-html");
+  if (!tex || !drawn) return;
+  drawn.removeAttribute("aria-hidden");
+  drawn.setAttribute("role", "img");
+  drawn.setAttribute("aria-label", tex.textContent.trim());
+  formula.querySelector(".katex-mathml").remove();
+})
 """
 # Notes too long for the space under their slide get a smaller font.
 FIT_NOTES_JS = """
@@ -203,6 +239,7 @@ class DeckLayout:
     numbers: list[int]
     counted: list[bool]
     continued: list[bool]
+    titles: list[str]
 
     @property
     def superseded(self) -> list[bool]:
@@ -213,6 +250,14 @@ class DeckLayout:
     @property
     def handout_pages(self) -> int:
         return self.superseded.count(False)
+
+    def bookmarks(self, handout: bool) -> list[Bookmark]:
+        """One per numbered slide (a handout page), named by its last step's title: at the page of
+        its first step in the full PDF, at its own page in the handout."""
+        ends = [index for index, hidden in enumerate(self.superseded) if not hidden]
+        starts = [0] + [end + 1 for end in ends[:-1]]
+        return [Bookmark(self.titles[end] or f"Slide {self.numbers[end]}", page if handout else start)
+                for page, (start, end) in enumerate(zip(starts, ends))]
 
     def page_size(self, notes: bool = False) -> tuple[int, int]:
         """The slide's size; with notes, an A4-shaped page with the notes under the slide."""
@@ -281,11 +326,12 @@ def _print_both(browser, project: Project, name: str, page_path: Path, notes: bo
     progress.working(f"loading {name}")
     try:
         with open_page(browser, page_path) as (page, log):
-            layout = lay_out_for_print(page, page_path, timeout)
+            layout = lay_out_for_print(page, page_path, timeout, notes)
             report_cut_off(page, layout, source, progress)
             info = {"Author": layout.author} if layout.author else {}
             progress.working(f"printing {name}")
-            full = print_pdf(page, layout.page_size(), len(layout.numbers), info, page_path)
+            full = print_pdf(page, layout.page_size(), len(layout.numbers), info, layout.bookmarks(handout=False),
+                             page_path)
             progress.working(f"printing {name} handout")
             handout = print_handout(page, layout, notes, info, page_path, verified_line(project, name))
             report_page_problems(project, page_path, log, progress)
@@ -302,12 +348,15 @@ def warn_if_stale(project: Project, source: Path, page_path: Path, progress: Pro
                       "run `remarkdeck build` first", Location(source))
 
 
-def lay_out_for_print(page, page_path: Path, timeout: float) -> DeckLayout:
+def lay_out_for_print(page, page_path: Path, timeout: float, notes: bool) -> DeckLayout:
     """Once the deck is ready: every slide on its own page, at its size; links to named slides
-    pointing at their pages."""
+    pointing at their pages; what is not printed (the notes, unless ``notes``) out of the page;
+    formulas named by their TeX."""
     wait_until_ready(page, page_path, timeout)
     layout = measure_layout(page, page_path)
     page.evaluate(LINKS_JS)
+    page.evaluate(UNPRINTED_JS, notes)
+    page.evaluate(FORMULAS_JS)
     use_print_css(page, layout, notes=False)
     return layout
 
@@ -322,7 +371,8 @@ def print_handout(page, layout: DeckLayout, notes: bool, info: dict[str, str], p
     if notes:
         use_print_css(page, layout, notes=True)
         page.evaluate(FIT_NOTES_JS, NOTES_FONT)
-    return print_pdf(page, layout.page_size(notes), layout.handout_pages, info, page_path)
+    return print_pdf(page, layout.page_size(notes), layout.handout_pages, info, layout.bookmarks(handout=True),
+                     page_path)
 
 
 def report_page_problems(project: Project, page_path: Path, log, progress: Progress) -> None:
@@ -350,7 +400,7 @@ def measure_layout(page, page_path: Path) -> DeckLayout:
         raise BrowserError(f"the page shows {found['containers']} slides but Remark has "
                            f"{len(found['numbers'])}: is it a remarkdeck deck?", Location(page_path))
     return DeckLayout(round(found["width"]), round(found["height"]), found["author"], found["numbers"],
-                      found["counted"], found["continued"])
+                      found["counted"], found["continued"], found["titles"])
 
 
 def use_print_css(page, layout: DeckLayout, notes: bool) -> None:
@@ -390,15 +440,18 @@ def heading_line(text: str, heading: str) -> int:
 
 
 def print_pdf(page, page_size: tuple[int, int], expected_pages: int, info: dict[str, str],
-              page_path: Path) -> tuple[bytes, int]:
-    """One print pass: the PDF's bytes (document info added) and its number of pages."""
+              bookmarks: list[Bookmark], page_path: Path) -> tuple[bytes, int]:
+    """One print pass, tagged: the PDF's bytes (document info and outline added) and its number of
+    pages. Chromium writes the title and the language from the page; its own outline is not
+    asked for (pdf_document.py says why)."""
     width, height = page_size
-    data = page.pdf(width=f"{width}px", height=f"{height}px", print_background=True, prefer_css_page_size=True)
+    data = page.pdf(width=f"{width}px", height=f"{height}px", print_background=True, prefer_css_page_size=True,
+                    tagged=True)
     pages = count_pages(data)
     if pages != expected_pages:
         raise BrowserError(f"printed {pages} pages for {expected_pages} slides: a slide did not fit its page",
                            Location(page_path))
-    return add_document_info(data, info), pages
+    return finish_pdf(data, info, bookmarks), pages
 
 
 def count_pages(pdf: bytes) -> int:
@@ -417,45 +470,6 @@ def replacing(target: Path) -> Iterator[Path]:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
-
-
-def add_document_info(pdf: bytes, entries: dict[str, str]) -> bytes:
-    """The PDF with ``entries`` (e.g. Author) added to its document information dictionary,
-    written as an incremental update: the original bytes, then the new Info object, a one-entry
-    cross-reference section and a trailer pointing back at the previous one."""
-    trailer_at = pdf.rfind(b"trailer")
-    startxref = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", pdf)
-    if not entries or trailer_at < 0 or startxref is None:
-        return pdf
-    trailer = pdf[trailer_at:startxref.start()]
-    size = int(re.search(rb"/Size\s+(\d+)", trailer).group(1))
-    root = re.search(rb"/Root\s+(\d+\s+\d+\s+R)", trailer).group(1)
-    info_ref = re.search(rb"/Info\s+(\d+)\s+0\s+R", trailer)
-    number = int(info_ref.group(1)) if info_ref else size
-    old = _object_dictionary(pdf, number) if info_ref else b""
-    added = b"".join(b"/" + key.encode("ascii") + b" " + pdf_text(value) + b"\n"
-                     for key, value in entries.items() if not re.search(rb"/" + key.encode("ascii") + rb"\b", old))
-    body = b"%d 0 obj\n<<" % number + old + b"\n" + added + b">>\nendobj\n"
-    body_at = len(pdf) + 1
-    xref_at = body_at + len(body)
-    identifier = re.search(rb"/ID\s*\[[^\]]*\]", trailer)
-    update = (b"\n" + body + b"xref\n%d 1\n%010d 00000 n \n" % (number, body_at)
-              + b"trailer\n<</Size %d /Root %s /Info %d 0 R /Prev %s%s>>\n" % (
-                  max(size, number + 1), root, number, startxref.group(1),
-                  b" " + identifier.group(0) if identifier else b"")
-              + b"startxref\n%d\n%%%%EOF\n" % xref_at)
-    return pdf + update
-
-
-def _object_dictionary(pdf: bytes, number: int) -> bytes:
-    """The inside of object ``number``'s dictionary (between its outer ``<<`` and ``>>``)."""
-    found = re.search(rb"(?<![0-9])%d 0 obj\s*<<(.*?)>>\s*endobj" % number, pdf, re.DOTALL)
-    return found.group(1).rstrip() if found else b""
-
-
-def pdf_text(value: str) -> bytes:
-    """A PDF text string that holds any Unicode: UTF-16BE with its byte-order mark, in hex."""
-    return b"<FEFF" + value.encode("utf-16-be").hex().upper().encode("ascii") + b">"
 
 
 def refresh_index(project: Project, names: list[str]) -> None:

@@ -58,6 +58,7 @@ class RenderedDeck:
     macro_blocks: list[MacroBlock] = field(default_factory=list)  # in the order the macros ran
     used_snippets: set[str] = field(default_factory=set)
     figures: list[str] = field(default_factory=list)
+    figure_snippets: dict[str, str] = field(default_factory=dict)  # each figure's URL: the snippet that drew it
     formulas: list[str] = field(default_factory=list)  # typeset HTML of each formula placeholder (formulas.py)
 
     def location(self, rendered_line: int) -> Location:
@@ -156,8 +157,11 @@ def _macros(project: Project, deck: RenderedDeck, outputs: Outputs) -> dict[str,
         deck.used_snippets.add(name)
         src = outputs.figure(name, index)
         deck.figures.append(src)
-        attrs = {"src": src, "alt": alt or f"figure made by snippet {name}", "width": width, **attributes}
-        rendered = " ".join(f'{key}="{escape(value)}"' for key, value in attrs.items() if value)
+        deck.figure_snippets[src] = name
+        # without alt, validation warns at this line (alt="" marks a figure that is only decoration)
+        attrs = {"src": src, "alt": alt, "width": width, **attributes}
+        rendered = " ".join(f'{key}="{escape(value)}"' for key, value in attrs.items()
+                            if value or (key == "alt" and value is not None))
         return f"<img {rendered}>"
 
     return {"snippet": snippet, "output": output, "figure": figure}

@@ -31,6 +31,14 @@ LOADING_TAG = re.compile(r"<(?:img|video|audio|source|iframe|embed|track)\b[^>]*
 LOADED_ATTRIBUTE = re.compile(r"""(\s(?:src|poster)\s*=\s*["']?)([^"'\s>]+)""", re.I)
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""", re.I)
 HTML_HREF = re.compile(r"""<a\b[^>]*?\shref\s*=\s*["']#([^"']*)["']""", re.I)
+IMG_TAG = re.compile(r"<img\b[^>]*>", re.I | re.S)
+# What names a picture for a screen reader: alt (alt="" marks it as decoration), an ARIA label, or
+# a role that takes it out of what is read
+NAMED_PICTURE = re.compile(r"""\s(?:alt|aria-label|aria-labelledby)\s*=|\srole\s*=\s*["']?(?:presentation|none)\b""", re.I)
+TAG_SOURCE = re.compile(r"""\ssrc\s*=\s*["']?([^"'\s>]+)""", re.I)
+HTML_LINK_OPEN = re.compile(r"<a\b[^>]*>", re.I)
+HTML_LINK_CLOSE = re.compile(r"</a\s*>", re.I)
+HTML_TAG = re.compile(r"<[^>]*>")
 
 INLINE_CODE = re.compile(r"`[^`]*`")
 MAX_IMAGE_BYTES = 5 * 10**6
@@ -40,6 +48,8 @@ AUDIO = (".wav", ".mp3", ".ogg", ".oga", ".m4a", ".flac", ".opus")
 # Slide properties Remark 0.14 acts on; other "key: value" lines at a slide's top are swallowed too.
 REMARK_PROPERTIES = ("name", "class", "background-image", "background-color", "background-position",
                      "background-size", "highlight-style", "count", "exclude", "layout", "template")
+# Slide properties remarkdeck's page reads: what a slide's background picture shows, for screen readers
+DECK_PROPERTIES = ("background-alt",)
 
 _markdown = MarkdownIt("commonmark").enable("table")
 
@@ -219,10 +229,10 @@ def check_not_empty(view: DeckView) -> Iterator[Problem]:
 def check_slide_properties(view: DeckView) -> Iterator[Problem]:
     for slide in view.slides:
         for name, line in slide.property_lines.items():
-            if name not in REMARK_PROPERTIES:
+            if name not in REMARK_PROPERTIES + DECK_PROPERTIES:
                 yield Problem(line, (
                     f"Remark reads this line as slide property '{name}', which it does not know, and "
-                    f"does not show it (known: {', '.join(REMARK_PROPERTIES)}); fix the name, or start "
+                    f"does not show it (known: {', '.join(REMARK_PROPERTIES + DECK_PROPERTIES)}); fix the name, or start "
                     "the slide with a blank line if it is text"), warning=True)
 
 
@@ -252,6 +262,96 @@ def check_image_sizes(view: DeckView) -> Iterator[Problem]:
                     "it slows the deck and the PDF; shrink it"), warning=True)
 
 
+def check_alt_text(view: DeckView) -> Iterator[Problem]:
+    """Every picture a slide shows says what it shows, for those who cannot see it: Markdown
+    pictures, <img> tags, snippets' figures, pictures made by macros, and background pictures."""
+    for slide in view.shown():
+        if "background-image" in slide.property_lines and "background-alt" not in slide.properties:
+            yield Problem(slide.property_lines["background-image"], (
+                "the slide's background picture has no description: add the slide property "
+                "'background-alt: what it shows' (left empty, 'background-alt:', it marks a picture that is "
+                "only decoration)"), warning=True)
+        for line, token in view.tokens(slide):
+            if token.type == "image" and not _is_macro(token) and not token.content.strip():
+                src = token.attrGet("src") or ""
+                yield Problem(line, f"picture '{src}' has no alternative text: say what it shows between the "
+                                    f"brackets, ![what it shows]({src})", warning=True)
+        # <img> tags are looked for in the text itself: Remark's Markdown takes `<img src="x" , width="9">`
+        # for HTML, where CommonMark's sees text
+        text = _without_comments(_without_code(slide.content))
+        for tag in IMG_TAG.finditer(text):
+            if not NAMED_PICTURE.search(tag.group(0)):
+                line = slide.content_line + text.count("\n", 0, tag.start())
+                yield Problem(line, _unnamed_img(view, tag.group(0)), warning=True)
+        for macro in view.macros_on(slide):
+            for tag in IMG_TAG.findall(macro.html):
+                if not NAMED_PICTURE.search(tag):
+                    yield Problem(macro.line, _unnamed_macro_picture(macro.use.name), warning=True)
+
+
+def _unnamed_img(view: DeckView, tag: str) -> str:
+    src = found.group(1) if (found := TAG_SOURCE.search(tag)) else ""
+    if src in view.deck.figure_snippets:
+        return (f"the figure of snippet '{view.deck.figure_snippets[src]}' has no alternative text: say what it "
+                f'shows, {{{{ figure("{view.deck.figure_snippets[src]}", alt="what it shows") }}}}')
+    return (f"picture '{src}' has no alternative text: add alt=\"what it shows\" to its <img> "
+            "(alt=\"\" if it is only decoration)")
+
+
+def _unnamed_macro_picture(name: str) -> str:
+    if name == "scale":
+        return ("the picture of ![:scale ...] has no alternative text: say what it shows after its size, "
+                "![:scale 50%, what it shows](...)")
+    return (f'macro "{name}" makes a picture with no alternative text: have it write an alt attribute '
+            "(from an argument, as the built-in scale does with its second one)")
+
+
+def check_link_text(view: DeckView) -> Iterator[Problem]:
+    """Every link has text a screen reader can read out (a picture's alt text counts) and somewhere
+    to go."""
+    for slide in view.shown():
+        for line, target, text in _links(view, slide):
+            if not text.strip():
+                yield Problem(line, f"link to '{target}' has no text: a screen reader reads out nothing; "
+                                    "write what it leads to between its brackets", warning=True)
+            elif not target.strip():
+                yield Problem(line, f"link '{text.strip()}' leads nowhere (its address is empty): put the address "
+                                    "between its parentheses, or write <https://...> to show an address as a link",
+                              warning=True)
+
+
+def _links(view: DeckView, slide: Slide) -> Iterator[tuple[int, str, str]]:
+    """Each link of a slide, Markdown or <a>: its line, its address and the text it reads as."""
+    opened: tuple[int, str] | None = None
+    text: list[str] = []
+    for line, token in view.tokens(slide):
+        html = HTML_COMMENT.sub("", token.content) if token.type in ("html_inline", "html_block") else ""
+        if token.type == "html_block":
+            for found in re.finditer(r"(<a\b[^>]*>)(.*?)</a\s*>", html, re.I | re.S):
+                yield line, _href(found.group(1)), _readable_text(found.group(2))
+        elif token.type == "link_open":
+            opened, text = (line, token.attrGet("href") or ""), []
+        elif HTML_LINK_OPEN.fullmatch(html.strip()):
+            opened, text = (line, _href(html)), []
+        elif opened and (token.type == "link_close" or HTML_LINK_CLOSE.fullmatch(html.strip())):
+            yield opened[0], opened[1], "".join(text)
+            opened = None
+        elif opened:
+            text.append(token.content if token.type in ("text", "code_inline", "image") else _readable_text(html))
+
+
+def _href(tag: str) -> str:
+    found = re.search(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*))""", tag, re.I)
+    return next((group for group in found.groups() if group is not None), "") if found else "(none)"
+
+
+def _readable_text(html: str) -> str:
+    """What a screen reader reads of some HTML: its text, and its pictures' alt text."""
+    alts = [found.group(1) or found.group(2) or "" for tag in IMG_TAG.findall(html)
+            for found in [re.search(r"""\salt\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag)] if found]
+    return HTML_TAG.sub("", html) + " ".join(alts)
+
+
 CHECKS: list[tuple[str, Callable[[DeckView], Iterator[Problem]]]] = [
     ("not empty", check_not_empty),
     ("slide properties", check_slide_properties),
@@ -260,6 +360,8 @@ CHECKS: list[tuple[str, Callable[[DeckView], Iterator[Problem]]]] = [
     ("macros", check_macros),
     ("sources", check_sources),
     ("image sizes", check_image_sizes),
+    ("alt text", check_alt_text),
+    ("link text", check_link_text),
     ("internal links", check_internal_links),
     ("unique names", check_unique_names),
 ]
@@ -270,9 +372,12 @@ def validate_deck(project: Project, deck: RenderedDeck) -> list[Slide]:
     line. Returns the slides."""
     view = DeckView(project, deck, split_slides(deck.markdown))
     problems = sorted((problem for _, check in CHECKS for problem in check(view)), key=lambda p: p.line)
+    warned = set()
     for problem in problems:
-        if problem.warning:
-            log.warning(problem.message, extra=at(deck.location(problem.line)))
+        # a slide made several times by a Jinja loop warns once at its source line
+        if problem.warning and (where := (deck.location(problem.line), problem.message)) not in warned:
+            warned.add(where)
+            log.warning(problem.message, extra=at(where[0]))
     errors = [ValidationError(p.message, deck.location(p.line)) for p in problems if not p.warning]
     if errors:
         raise DeckErrors(errors)
@@ -312,6 +417,12 @@ def _uncommented(html: str) -> str:
     """HTML without its comments, except those Remark breaks open: a content class such as
     ``<!-- .logo[<img src=...>] -->`` is expanded before the comment is seen, so its image loads."""
     return HTML_COMMENT.sub(lambda m: m.group(0) if CONTENT_CLASS.search(m.group(0)) else "", html)
+
+
+def _without_comments(html: str) -> str:
+    """``_uncommented``, with the lines of each comment removed kept as blank lines."""
+    return HTML_COMMENT.sub(lambda m: m.group(0) if CONTENT_CLASS.search(m.group(0)) else "\n" * m.group(0).count("\n"),
+                            html)
 
 
 def _without_code(markdown: str) -> str:

@@ -163,6 +163,20 @@ def test_page_options_title_macros_and_media(project):
     assert (report.pictures_copied, report.pictures_replaced) == (2, 4)
 
 
+def test_alt_text_kept_and_pictures_without_it_listed(project):
+    report = import_deck(project, DECKS / "page.html")
+    deck = (project.slides_dir / "page.md").read_text()
+    assert '![remote](../img/page/placeholders/remote.svg)' in deck
+    undescribed = [(entry.number, note) for entry in report.slides for note in entry.notes
+                   if "has no alternative text" in note]
+    assert undescribed == [
+        (1, "picture pictures/square.png has no alternative text: say what it shows (the build warns about it)"),
+        (4, "picture pictures/square.png has no alternative text: say what it shows (the build warns about it)"),
+        (4, "picture pictures/missing.png has no alternative text: say what it shows (the build warns about it)"),
+    ]
+    assert not any(message for _, message, _ in report.warnings if "alternative text" in message)
+
+
 def test_existing_deck_is_an_error_and_nothing_is_written(project):
     assert run_remarkdeck(project.root, "import", str(DECKS / "code.md")).code == 0
     before = sorted(str(p) for p in project.root.rglob("*"))

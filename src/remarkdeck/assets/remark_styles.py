@@ -6,7 +6,8 @@ element's text, one by one, so the browser parses a growing stylesheet 76 times 
 the lecture's 0.9 s page load, and more on a slower machine). The build writes that element
 itself, with the layout rules and the themes the deck uses (its own, and any a slide asks for
 with ``highlight-style:``), read from the same ``remark.min.js``: the page looks the same, and
-Remark finds it styled.
+Remark finds it styled. The highlight themes' colours are made readable on their code panels first
+(contrast.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import functools
 import json
 import re
 from pathlib import Path
+
+from .contrast import readable_theme
 
 _STRING = r'"(?:[^"\\\n]|\\.)*"'
 STRING = re.compile(_STRING)
@@ -31,7 +34,8 @@ def remark_stylesheet(script: Path, highlight_styles: list[str]) -> str | None:
     if parts is None:
         return None
     layout, themes = parts
-    return layout + "".join(themes[name] for name in dict.fromkeys(highlight_styles) if name in themes)
+    return layout + "".join(readable_theme(name, themes[name]) for name in dict.fromkeys(highlight_styles)
+                            if name in themes)
 
 
 def highlight_styles(default: str, markdown: str) -> list[str]:

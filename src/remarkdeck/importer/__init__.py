@@ -280,6 +280,8 @@ def _note_media(plan: MediaPlan, report: ImportReport, files: DeckFiles) -> None
         reason = {"missing": "not found", "remote": "on the web, not fetched"}.get(change.kind, change.kind)
         report.warn(change.slide, f"{change.original} ({reason}) replaced by the placeholder {change.target}: "
                                   "put the real file there", near=change.original)
+    for slide, picture in dict.fromkeys(plan.undescribed):
+        report.note(slide, f"picture {picture} has no alternative text: say what it shows (the build warns about it)")
     report.pictures_copied = len(plan.copies)
     report.pictures_replaced = len(plan.placeholders)
 

@@ -26,6 +26,9 @@ SOURCE_ATTRIBUTE = re.compile(r"""\s(src|poster)\s*=\s*(["'])?((?(2)[^"'>]+|[^"'
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""", re.I)
 STYLE_PLACES = re.compile(r"<[^>]*>|^background-image:.*$|<!--\s*background-image:.*?-->", re.I | re.M)
 SIZE_ATTRIBUTE = re.compile(r"""\s(width|height|class|style)\s*=\s*(["'])(.*?)\2""", re.I)
+INLINE_CODE = re.compile(r"`[^`]+?`")
+UNDESCRIBED_IMAGE = re.compile(r"!\[\s*\]\(\s*<?([^)\s>]+)>?")  # ![](url): no alternative text
+ALT_ATTRIBUTE = re.compile(r"""\s(?:alt|aria-label|aria-labelledby)\s*=""", re.I)
 MEDIA_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".mp4", ".webm", ".ogg",
                   ".ogv", ".mov", ".mp3", ".wav", ".m4a", ".pdf"}
 FOLDERS_DROPPED = {"img", "imgs", "image", "images", "figures", "figs", "media", "assets", "static"}
@@ -46,6 +49,7 @@ class MediaPlan:
     copies: dict[str, Path] = field(default_factory=dict)  # project path -> source file
     placeholders: dict[str, str] = field(default_factory=dict)  # project path -> label
     changes: list[MediaChange] = field(default_factory=list)
+    undescribed: list[tuple[int, str]] = field(default_factory=list)  # (slide, picture) without alt text
     _urls: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def resolve(self, url: str, slide: int | None, what: str = "picture") -> str:
@@ -112,7 +116,10 @@ def rewrite_media(source: str, slides: list[RemarkSlide], plan: MediaPlan) -> li
     for slide in slides:
         for token in _joined(prose_tokens(source, slide)):
             edits += _rewrite_text(token, slide.index, plan)
+            plan.undescribed += [(slide.index, url) for url in _undescribed_pictures(token.text)]
         for token in slide.tokens:
+            if token.type == "macro" and token.name == "scale" and len(token.args) < 2:
+                plan.undescribed.append((slide.index, token.obj or ""))
             if token.type == "macro" and token.obj and _looks_like_media(token.obj):
                 at = token.start + token.text.rindex(token.obj)
                 edits.append(Edit(at, at + len(token.obj), plan.resolve(token.obj, slide.index)))
@@ -138,6 +145,14 @@ def _joined(tokens: list[Token]) -> list[Token]:
 def _image_references(source: str, slides: list[RemarkSlide]) -> set[str]:
     return {ref.lower() for slide in slides for token in prose_tokens(source, slide)
             for ref in IMAGE_REFERENCE.findall(token.text)}
+
+
+def _undescribed_pictures(text: str) -> list[str]:
+    """The pictures of some Markdown that say nothing of what they show: ``![](url)``, an <img>
+    without alt (the original's alt text is kept as it is, like the rest of the text)."""
+    unmasked = HTML_COMMENT.sub("", INLINE_CODE.sub("", text))
+    tags = [tag for tag in TAG.finditer(unmasked) if tag.group(1).lower() == "img" and not ALT_ATTRIBUTE.search(tag.group(0))]
+    return UNDESCRIBED_IMAGE.findall(unmasked) + [url for tag in tags for _, url in _tag_sources(tag)]
 
 
 def _looks_like_media(value: str) -> bool:

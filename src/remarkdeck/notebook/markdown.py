@@ -5,10 +5,11 @@ Code (fenced blocks, inline code) is left exactly as written: Remark does not lo
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 
-from ..syntax import CONTENT_CLASS, HTML_COMMENT, text_in_brackets
+from ..syntax import CONTENT_CLASS, HTML_COMMENT, RULES, text_in_brackets
 
 # Remark's link definition (lexer.js, DEF): Remark collects them over the whole deck
 LINK_DEFINITION = re.compile(r"""^ *\[([^\]]+)\]: *<?([^\s>]+)>?(?: +["(]([^\n]+)[")])? *$""", re.M)
@@ -19,6 +20,7 @@ MARKED_ESCAPE = re.compile(r"\\([\\`*{}\[\]()#+\-.!_>])")
 # KaTeX's delimiters on the slides, display ones first: $$…$$, then $…$ within a paragraph
 MATH = re.compile(r"\$\$(.+?)\$\$|(?<!\\)\$((?:[^$\n]|\n(?!\s*\n))+?)(?<!\\)\$", re.S)
 HIDDEN_CLASSES = {"hidden"}  # the theme's class for room kept on a slide, with nothing shown
+MACRO = re.compile(RULES["MACRO"])  # ![:name args](value), as Remark reads it
 PLACEHOLDER = "\x00{}\x00"
 PLACEHOLDER_AT = re.compile("\x00(\\d+)\x00")
 
@@ -28,6 +30,7 @@ def jupyter_markdown(text: str) -> str:
     protected: list[str] = []
     text = INLINE_CODE.sub(lambda m: _protect(protected, m.group(0)), text)
     text = HTML_COMMENT.sub("", text)
+    text = MACRO.sub(_scale_picture, text)
     text = unwrap_content_classes(text)
     text = LINK_DEFINITION.sub("", text)
     text = MATH.sub(_jupyter_formula, text)
@@ -68,6 +71,16 @@ def unwrap_content_classes(text: str) -> str:
             out.append(f"\n{textwrap.dedent(inner).strip(chr(10))}\n" if "\n" in inside else inner)
     out.append(text[position:])
     return "".join(out)
+
+
+def _scale_picture(macro: re.Match) -> str:
+    """The built-in ``![:scale 50%, what it shows](url)`` as the picture it makes on the slide (its
+    alternative text kept); other macros are left as written."""
+    if macro.group(1) != "scale":
+        return macro.group(0)
+    size, *alt = [arg.strip() for arg in macro.group(2).split(",")]
+    described = f' alt="{html.escape(", ".join(alt))}"' if alt else ""
+    return f'<img src="{macro.group(3) or ""}"{described} style="width: {html.escape(size)}">'
 
 
 def _protect(protected: list[str], code: str) -> str:

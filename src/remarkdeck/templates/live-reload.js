@@ -72,6 +72,9 @@
     if (typeof window.remarkdeckShowCode === "function") {
       window.remarkdeckShowCode();
     }
+    if (typeof window.remarkdeckAccessible === "function") {
+      window.remarkdeckAccessible();
+    }
     // Presenter mode copies the notes and the next slide when a slide is shown: show another one
     // and come back, so that its copies are of the new, typeset slides.
     var count = slideshow.getSlideCount();
