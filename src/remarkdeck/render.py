@@ -153,9 +153,11 @@ def _macros(project: Project, deck: RenderedDeck, outputs: Outputs) -> dict[str,
 
     def figure(name: str, index: int = 1, width: str | None = None, alt: str | None = None,
                **attributes: str) -> str:
-        library.get(name)
+        known_failure = library.get(name).known_failure
         deck.used_snippets.add(name)
         src = outputs.figure(name, index)
+        if alt is None and known_failure:  # the stand-in says so to a screen reader too
+            alt = f"Figure not drawn: snippet {name} is a known failure ({known_failure})"
         deck.figures.append(src)
         deck.figure_snippets[src] = name
         # without alt, validation warns at this line (alt="" marks a figure that is only decoration)
