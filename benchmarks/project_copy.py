@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from remarkdeck.matrix.environments import CACHE_FOLDERS
+from remarkdeck.matrix.environments import without_environments
 from remarkdeck.serve import SOURCE_FOLDERS
 
 
@@ -14,10 +14,5 @@ def copy_project(source: Path, target: Path) -> Path:
         if (source / name).is_dir():
             shutil.copytree(source / name, target / name)
     if (source / "build" / ".cache").is_dir():
-        shutil.copytree(source / "build" / ".cache", target / "build" / ".cache", ignore=_without_environments)
+        shutil.copytree(source / "build" / ".cache", target / "build" / ".cache", ignore=without_environments)
     return target
-
-
-def _without_environments(folder: str, names: list[str]) -> set[str]:
-    """The matrix's environments and uv's cache are left out."""
-    return set(CACHE_FOLDERS) & set(names) if Path(folder).name == ".cache" else set()

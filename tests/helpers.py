@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from remarkdeck.matrix.environments import CACHE_FOLDERS
+from remarkdeck.matrix.environments import without_environments
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECTS = Path(__file__).parent / "projects"
@@ -55,11 +55,6 @@ def copy_lecture(root: Path) -> Path:
     if (REPO / "build" / ".cache").is_dir():
         shutil.copytree(REPO / "build" / ".cache", root / "build" / ".cache", ignore=without_environments)
     return root
-
-
-def without_environments(folder: str, names: list[str]) -> set[str]:
-    """For copytree of build/.cache: the matrix's environments and uv's cache left out."""
-    return set(CACHE_FOLDERS) & set(names) if Path(folder).name == ".cache" else set()
 
 
 def remarkdeck_environment(**variables: str) -> dict[str, str]:

@@ -30,6 +30,11 @@ PROGRESS = ("Resolved ", "Prepared ", "Installed ", "Uninstalled ", "Audited ", 
             "Built ", "Building ", "Downloading ", "Downloaded ", " + ", " - ", " ~ ")
 
 
+def without_environments(folder: str, names: list[str]) -> set[str]:
+    """``ignore=`` for copying a project's build/.cache: the cells' environments and uv's cache left out."""
+    return set(CACHE_FOLDERS) & set(names) if Path(folder).name == ".cache" else set()
+
+
 class CellProblem(Exception):
     """The cell has no environment: uv could not resolve or install it (its message)."""
 

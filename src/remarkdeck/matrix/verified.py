@@ -83,6 +83,9 @@ def _code_of(path: Path) -> str:
 
 
 def _imports(code: str) -> list[str]:
+    """Top-level packages the code imports. Not importer.names' reader: this module runs in a matrix
+    cell's environment, where remarkdeck is installed without its dependencies (the importer's are
+    not there)."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
