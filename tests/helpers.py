@@ -76,10 +76,10 @@ def start_remarkdeck(root: Path, *args: str, variables: dict[str, str] | None = 
                             env=remarkdeck_environment(**(variables or {})), text=True, **popen)
 
 
-def run_pytest(root: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_pytest(root: Path, *args: str, timeout: float = 300, **environment: str) -> subprocess.CompletedProcess:
     """``pytest ARGS`` in the project ``root``, as its own run: no cache written into it, and neither
-    our xdist plugin nor our worker's identity."""
-    env = remarkdeck_environment()
+    our xdist plugin nor our worker's identity; ``environment`` adds variables."""
+    env = remarkdeck_environment() | environment
     env.pop("PYTEST_XDIST_WORKER", None)
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", *args],
                           cwd=root, env=env, capture_output=True, text=True, timeout=timeout)

@@ -12,7 +12,10 @@ from helpers import copy_project, run_pytest
 @pytest.fixture(scope="module")
 def faults_run(tmp_path_factory):
     root = copy_project("faults", tmp_path_factory.mktemp("faults"))
-    return root, run_pytest(root, "-rA", "snippets")
+    temporary = tmp_path_factory.mktemp("faults-tmp")
+    run = run_pytest(root, "-rA", "snippets", TMPDIR=str(temporary))
+    run.temporary = temporary
+    return root, run
 
 
 def test_one_item_per_snippet_and_each_fault_fails_alone(faults_run):
@@ -50,6 +53,7 @@ def test_snippet_writes_into_its_own_working_directory(faults_run):
     assert "['weights.txt']" in run.stdout
     assert not (root / "weights.txt").exists()
     assert not list(root.rglob("weights.txt"))
+    assert not list(run.temporary.glob("snippet-*")), "the snippets' working directories are removed after their runs"
 
 
 def test_passing_runs_fill_the_build_cache(faults_run):

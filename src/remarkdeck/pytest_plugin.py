@@ -14,6 +14,7 @@ kernel, with none of that help. Fixtures give tests a snippet's namespace or out
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -257,6 +258,7 @@ def snippet_namespace(request):
     """``snippet_namespace(deck, name)``: the globals a snippet leaves, run in this process once per
     session (its working directory is ``ns["__snippet_cwd__"]``)."""
     cache: dict[tuple[str, str], dict] = {}
+    workdirs = contextlib.ExitStack()  # the snippets' working directories, removed when the session ends
     project = Project.find(Path(str(request.config.rootpath)))
     for key, value in worker_environment().items():
         os.environ.setdefault(key, value)
@@ -266,7 +268,8 @@ def snippet_namespace(request):
             library = SnippetLibrary(project.snippets_dir / deck, deck)
             prelude = library.prelude()
             chain = [s.path for s in library.chain(name)]
-            workdir = tempfile.mkdtemp(prefix=f"snippet-{name}-")
+            workdir = workdirs.enter_context(
+                tempfile.TemporaryDirectory(prefix=f"snippet-{name}-", ignore_cleanup_errors=True))
             previous = os.getcwd()
             os.chdir(workdir)
             try:
@@ -277,7 +280,8 @@ def snippet_namespace(request):
             cache[(deck, name)] = ns
         return cache[(deck, name)]
 
-    return namespace
+    with workdirs:
+        yield namespace
 
 
 @pytest.fixture(scope="session")

@@ -171,7 +171,11 @@ def read_bounded(path: Path, limit: int = MAX_OUTPUT_BYTES, start: int = 0) -> t
 def run_captured(name: str, prelude: Path | None, chain: list[Path], results: Path) -> RunResult:
     """Run a snippet chain with its output captured to ``results``; never raises for the snippet's faults."""
     results.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix=f"snippet-{name}-"))
+    with tempfile.TemporaryDirectory(prefix=f"snippet-{name}-", ignore_cleanup_errors=True) as workdir:
+        return _run_in(workdir, name, prelude, chain, results)
+
+
+def _run_in(workdir: str, name: str, prelude: Path | None, chain: list[Path], results: Path) -> RunResult:
     started = time.perf_counter()
     error = ""
     previous = os.getcwd()

@@ -31,6 +31,7 @@ class SnippetRunner:
         self._prelude: Path | None = None
         self._log = None
         self._results: Path | None = None
+        self._scratch: tempfile.TemporaryDirectory | None = None  # the worker's TMPDIR, gone with it
         self.warm_seconds = 0.0
 
     def __enter__(self) -> "SnippetRunner":
@@ -52,6 +53,9 @@ class SnippetRunner:
         if self._log is not None:
             self._log.close()
             self._log = None
+        if self._scratch is not None:  # also what a worker that crashed or hung left behind
+            self._scratch.cleanup()
+            self._scratch = None
 
     def run(self, library: SnippetLibrary, snippet: Snippet, results: Path) -> RunResult:
         """Run ``snippet`` with its prelude and requirements; output and figures go to ``results``."""
@@ -79,10 +83,11 @@ class SnippetRunner:
             return ""
         self.close()
         self._log = tempfile.TemporaryFile()
+        self._scratch = tempfile.TemporaryDirectory(prefix="remarkdeck-worker-", ignore_cleanup_errors=True)
         self._process = subprocess.Popen(
             [sys.executable, "-m", "remarkdeck.snippets.execute"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
-            env=worker_environment(), text=True, bufsize=1,
+            env=worker_environment() | {"TMPDIR": self._scratch.name}, text=True, bufsize=1,
         )
         self._prelude = prelude
         started = time.perf_counter()
