@@ -19,7 +19,7 @@ from remarkdeck.errors import ConfigError
 from remarkdeck.snippets.execute import worker_environment
 from remarkdeck.upgrade.rewrite import Context, apply_rules
 from remarkdeck.upgrade.rules import load_rules, load_table
-from remarkdeck.upgrade.syntax_fix import add_missing_commas
+from remarkdeck.upgrade.syntax_fix import add_missing_commas, fix_syntax
 
 RULES = load_rules()
 TABLES = sorted((Path(__file__).parent / "upgrade" / "tables").glob("*.toml"))
@@ -124,6 +124,22 @@ COMMAS = [
 @pytest.mark.parametrize("text, fixed, lines", COMMAS)
 def test_commas_python_asks_for(text, fixed, lines):
     assert add_missing_commas(text) == (fixed, lines)
+
+
+INDENTED = [
+    # a header at the margin, code indented as a whole (it sat in a list on the slide), a blank line
+    ("# requires: data\n    x = 1\n\n    if x:\n        y = 2\n", "# requires: data\nx = 1\n\nif x:\n    y = 2\n", [2, 4, 5]),
+    ("  a = f(1 2)\n", "a = f(1, 2)\n", [1, 1]),  # then the comma Python asks for
+    ("x = 1\n    y = 2\n", "x = 1\n    y = 2\n", []),  # one line out of place: not a shared indentation
+    ("\tx = 1\n    y = 2\n", "\tx = 1\n    y = 2\n", []),  # tabs and spaces: nothing shared
+]
+
+
+@pytest.mark.parametrize("text, fixed, lines", INDENTED)
+def test_code_indented_as_a_whole_loses_its_shared_indentation(text, fixed, lines):
+    assert fix_syntax(text) == (fixed, lines)
+    if lines:
+        compile(fixed, "<snippet>", "exec")
 
 
 # -- the command on a sample deck --------------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_code_blocks_become_snippets_shown_in_place(project):
     assert sorted(p.name for p in folder.iterdir()) == [
         "code_blocks.py", "in_classes.py", "in_classes_2.py", "in_lists.sh", "in_lists_2.py",
         "marked_lines_and.py", "marked_lines_and_2.txt", "other_languages.js", "other_languages_2.txt",
-        "other_languages_3.yaml"]
+        "other_languages_3.yaml", "other_languages_4.pyx"]
     assert (folder / "in_classes.py").read_text() == "y = 2\nprint(y)\n"
     deck = (project.slides_dir / "code.md").read_text()
     assert '{{ snippet("in_classes", highlight=[1], lang="py") }}\n]' in deck
@@ -76,7 +76,10 @@ def test_code_blocks_become_snippets_shown_in_place(project):
     assert '{{ snippet("marked_lines_and", highlight=[4]) }}' in deck
     # a block right after an HTML line is set apart by a blank line, or CommonMark would read it as HTML
     assert '<img src="../img/code/pictures/square.png" width="40">\n\n{{ snippet("marked_lines_and_2") }}' in deck
-    assert report.code_blocks == 10 and report.snippets == {".py": 5, ".sh": 1, ".js": 1, ".txt": 2, ".yaml": 1}
+    # Cython marked as Python (for its highlighting) is shown, not run as Python
+    assert '{{ snippet("other_languages_4", lang="python") }}' in deck
+    assert report.code_blocks == 11
+    assert report.snippets == {".py": 5, ".sh": 1, ".js": 1, ".txt": 2, ".yaml": 1, ".pyx": 1}
 
 
 def test_blocks_indented_by_four_spaces_become_snippets_too(project):

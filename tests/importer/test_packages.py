@@ -29,6 +29,7 @@ DECKS = REPO / "tests" / "importer" / "decks"
     ("yaml", "pyyaml"),
     ("skimage", "scikit-image"),
     ("tensorflow", "tensorflow"),
+    ("keras", "tensorflow"),  # Keras 3 without a backend does not import
 ])
 def test_import_names_map_to_their_distributions(name, distribution):
     assert map_imports([name], set()).distributions[name].name == distribution

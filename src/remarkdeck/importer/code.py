@@ -24,7 +24,10 @@ SUFFIXES = {"javascript": ".js", "js": ".js", "json": ".json", "yaml": ".yaml", 
             "toml": ".toml", "r": ".r", "julia": ".jl", "jl": ".jl", "c": ".c", "cpp": ".cpp",
             "c++": ".cpp", "html": ".html", "xml": ".xml", "css": ".css", "sql": ".sql", "text": ".txt",
             "txt": ".txt", "plain": ".txt", "plaintext": ".txt", "markdown": ".md", "md": ".md",
-            "latex": ".tex", "tex": ".tex", "java": ".java", "go": ".go", "rust": ".rs", "ruby": ".rb"}
+            "latex": ".tex", "tex": ".tex", "java": ".java", "go": ".go", "rust": ".rs", "ruby": ".rb",
+            "cython": ".pyx", "pyx": ".pyx"}
+# Cython shown as Python (Remark has no Cython highlighting): it does not run as Python
+CYTHON = re.compile(r"^[ \t]*(?:cdef|cpdef|ctypedef|cimport)\b|^[ \t]*from[ \t]+[\w.]+[ \t]+cimport\b", re.M)
 SHOWN_LANGUAGE = {**LANGUAGES, ".pycon": "python"}  # what snippet() shows each file as
 HEADING = re.compile(r"^ {0,3}#{1,6}\s*(.+?)\s*#*\s*$", re.M)
 CLASS_WRAPPER = re.compile(r"\.[A-Za-z_][-\w]*(?:\.[A-Za-z_][-\w]*)*\[|\]")
@@ -87,6 +90,8 @@ def kind_of(fence: Fence) -> tuple[str, str]:
     first_code = next((line.strip() for line in fence.code.split("\n") if line.strip()), "")
     if language in PYTHON | {""} and SESSION_START.match(first_code):
         return "session", ".pycon"
+    if language in PYTHON and CYTHON.search(fence.code):
+        return "code", ".pyx"
     if language in PYTHON:
         return "python", ".py"
     if language in SHELL:

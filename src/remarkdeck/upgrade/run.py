@@ -20,12 +20,14 @@ from ..snippets.outputs import shown_output
 from ..snippets.runner import SnippetRunner
 from .rewrite import Context, Site, _map_line, apply_rules
 from .rules import Rule
-from .syntax_fix import add_missing_commas
+from .syntax_fix import fix_syntax
 
 MAX_ROUNDS = 6
-SYNTAX_RULE = Rule(id="syntax-comma", library="Python", release="Python 3.10 (its hint)", kind="syntax",
-                   what="a comma Python asks for: 'invalid syntax. Perhaps you forgot a comma?'",
-                   error=r"SyntaxError: invalid syntax\. Perhaps you forgot a comma\?", before="", after="")
+SYNTAX_RULE = Rule(id="syntax", library="Python", release="Python 3.10 (its hints)", kind="syntax",
+                   what="a fix Python's error names: the comma of 'invalid syntax. Perhaps you forgot a comma?', "
+                        "the indentation every line shares for 'unexpected indent'",
+                   error=r"SyntaxError: invalid syntax\. Perhaps you forgot a comma\?|IndentationError: unexpected indent",
+                   before="", after="")
 FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)', re.MULTILINE)
 
 
@@ -157,7 +159,7 @@ class DeckRun:
     def kept(self, name: str, original: str, accepted: str, sites: list[Site]) -> None:
         real = self.real / f"{name}.py"
         commas = sorted({s for s in sites if s.rule is SYNTAX_RULE}, key=lambda s: s.origin)
-        middle = add_missing_commas(original)[0] if commas else original
+        middle = fix_syntax(original)[0] if commas else original
         if commas:
             self.report.changes.append(Change(real, original, middle, "syntax", [SYNTAX_RULE]))
         if accepted != middle:
@@ -169,7 +171,7 @@ class DeckRun:
         for rule in dict.fromkeys(site.rule for site in sites):
             mine = [site for site in sites if site.rule is rule]
             if rule is SYNTAX_RULE:
-                tried = add_missing_commas(original)[0]
+                tried = fix_syntax(original)[0]
             else:
                 given = {site.origin for site in mine}
                 others = {(rule.id, site.origin) for site in apply_rules(original, [rule], context).sites
@@ -219,7 +221,7 @@ def run_order(library: SnippetLibrary) -> list[str]:
 def rewrite(original: str, rules: list[Rule], context: Context,
             skip: set[tuple[str, int]]) -> tuple[str, list[Site]]:
     """Commas first (a snippet must parse for the rules to read it), then the rules."""
-    text, lines = add_missing_commas(original)
+    text, lines = fix_syntax(original)
     if any((SYNTAX_RULE.id, line) in skip for line in lines):
         text, lines = original, []
     result = apply_rules(text, rules, context, skip)

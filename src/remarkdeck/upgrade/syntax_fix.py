@@ -1,6 +1,8 @@
-"""Syntax errors whose fix Python names: "invalid syntax. Perhaps you forgot a comma?" gets its comma.
+"""Syntax errors whose fix Python names: "invalid syntax. Perhaps you forgot a comma?" gets its comma,
+and "unexpected indent" at code that is indented as a whole (copied from inside a list or a class
+on the slide) loses the indentation all its lines share.
 
-Python raises it for two expressions side by side (``(3, 3) strides=2``) and marks the span from the
+Python raises the first for two expressions side by side (``(3, 3) strides=2``) and marks the span from the
 first to the second; the comma goes at the one gap of that span where both sides are expressions.
 """
 
@@ -14,6 +16,31 @@ from .rewrite import Source
 
 COMMA_HINT = "Perhaps you forgot a comma?"
 MAX_FIXES = 10
+
+
+def fix_syntax(text: str, filename: str = "<snippet>") -> tuple[str, list[int]]:
+    """``text`` with the fixes Python's errors name, and the lines they changed."""
+    text, dedented = remove_shared_indent(text, filename)
+    text, commas = add_missing_commas(text, filename)
+    return text, dedented + commas
+
+
+def remove_shared_indent(text: str, filename: str = "<snippet>") -> tuple[str, list[int]]:
+    """Code that fails with "unexpected indent" because every line of it is indented, without that
+    indentation; comments at the margin (the header lines) stay. The lines changed."""
+    try:
+        compile(text, filename, "exec", dont_inherit=True)
+        return text, []
+    except SyntaxError as error:
+        if not isinstance(error, IndentationError) or "unexpected indent" not in (error.msg or ""):
+            return text, []
+    lines = text.split("\n")
+    code = [line for line in lines if line.strip() and not line.startswith("#")]
+    shared = min((len(line) - len(line.lstrip(" \t")) for line in code), default=0)
+    if not shared or len({line[:shared] for line in code}) != 1:
+        return text, []
+    changed = [number for number, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")]
+    return "\n".join(line[shared:] if line[:shared].isspace() else line for line in lines), changed
 
 
 def add_missing_commas(text: str, filename: str = "<snippet>") -> tuple[str, list[int]]:
