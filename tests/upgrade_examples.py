@@ -15,7 +15,7 @@ import warnings
 
 from remarkdeck.upgrade.rules import load_rules
 
-MODULES = {"Keras": "keras", "NumPy": "numpy", "pandas": "pandas", "scikit-learn": "sklearn"}
+MODULES = {"Keras": "keras", "NumPy": "numpy", "pandas": "pandas", "scikit-learn": "sklearn", "imbalanced-learn": "imblearn"}
 
 
 def failure(code: str, name: str) -> str:
