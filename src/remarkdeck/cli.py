@@ -111,7 +111,7 @@ def _upgrade(project: Project, args) -> int:
 
 
 def _matrix(project: Project, args) -> int:
-    from .matrix import run_matrix
+    from .matrix.run import run_matrix
     from .matrix.table import markdown_table, summary_line, text_table
 
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
