@@ -7,7 +7,7 @@ outputs replaced by what the code prints now.
     names.py       what a snippet's names stand for, from its imports and its requirements'
     rewrite.py     a snippet's text rewritten by the rules, with the sites each changed
     fixers.py      the rewrites a table cannot say
-    syntax_fix.py  the commas Python asks for
+    syntax_fix.py  the fixes Python's syntax errors name: a missing comma, a shared indentation
     run.py         each snippet run, rewritten, run again; kept or given back; outputs refreshed
     report.py      every change as a diff at its path:line and slide
 """
