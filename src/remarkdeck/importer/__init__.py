@@ -74,9 +74,10 @@ def import_deck(project: Project, source: Path, name: str | None = None, strict:
         return report
     write_deck_files(project, files)
     packages.write(project)
+    running = time.perf_counter()
     _install_packages(project, packages, report)
     _assume_imports(project, deck, report)
-    _mark_known_failures(project, deck, report)
+    _mark_known_failures(project, deck, report, started, running)
     return report
 
 
@@ -104,9 +105,12 @@ def _assume_imports(project: Project, deck: str, report: ImportReport) -> None:
                         for name, statement in sorted(found.failed.items())]
 
 
-def _mark_known_failures(project: Project, deck: str, report: ImportReport) -> None:
-    """Run the written snippets; each that fails gets its '# known-failure:' line, listed in the report."""
+def _mark_known_failures(project: Project, deck: str, report: ImportReport, started: float, running: float) -> None:
+    """Run the written snippets; each that fails gets its '# known-failure:' line, listed in the
+    report, which is written with the time it all took."""
     report.known_failures = record_known_failures(project, deck).lines()
+    done = time.perf_counter()
+    report.seconds, report.run_seconds = done - started, done - running
     (project.slides_dir / f"{deck}.import-report.txt").write_text(report.text(), encoding="utf-8")
 
 

@@ -39,7 +39,8 @@ class ImportReport:
     packages: list[str] = field(default_factory=list)  # what was declared and locked for the imports, or not
     diffs: list[str] = field(default_factory=list)  # of the project files the import changes besides the deck's
     stand_ins: list[str] = field(default_factory=list)  # what the import could not bring, standing in
-    seconds: float = 0.0
+    seconds: float = 0.0  # all of it
+    run_seconds: float = 0.0  # of which installing the packages and running the snippets
     dry_run: bool = False  # nothing written
     shown_slides: int = 0
     known_failures: list[str] = field(default_factory=list)  # lines: the snippets that fail, by reason
@@ -60,7 +61,8 @@ class ImportReport:
     def text(self) -> str:
         kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.snippets.items()))
         lines = [
-            f"Imported {self.source} as deck '{self.deck}' in {self.seconds:.2f} s",
+            f"Imported {self.source} as deck '{self.deck}' in {self.seconds:.2f} s"
+            + (f" ({self.run_seconds:.2f} s of it installing packages and running the snippets)" if self.run_seconds else ""),
             f"  {self.shown_slides} slides shown ({len(self.slides)} in the source)",
             f"  {self.code_blocks} code blocks -> {sum(self.snippets.values())} snippets ({kinds or 'none'}); "
             f"{self.pasted_outputs} pasted outputs paired with their code",
