@@ -17,8 +17,10 @@ from helpers import REPO, copy_project, remarkdeck_environment, run_pytest, run_
 
 from remarkdeck.errors import ConfigError
 from remarkdeck.snippets.execute import worker_environment
-from remarkdeck.upgrade.rewrite import Context, apply_rules
+from remarkdeck.snippets.execute import RunResult
+from remarkdeck.upgrade.rewrite import Context, add_imports, apply_rules
 from remarkdeck.upgrade.rules import load_rules, load_table
+from remarkdeck.upgrade.run import blame
 from remarkdeck.upgrade.syntax_fix import add_missing_commas, fix_syntax
 
 RULES = load_rules()
@@ -140,6 +142,29 @@ def test_code_indented_as_a_whole_loses_its_shared_indentation(text, fixed, line
     assert fix_syntax(text) == (fixed, lines)
     if lines:
         compile(fixed, "<snippet>", "exec")
+
+
+def test_imports_a_rewrite_needs_go_below_every_header_line():
+    text = "# known-failure: old reason (AttributeError)\n# requires: data\nloss = K.mean(x)\n"
+    assert add_imports(text, ["from keras import ops"])[0] == (
+        "# known-failure: old reason (AttributeError)\n# requires: data\nfrom keras import ops\nloss = K.mean(x)\n")
+
+
+GANS = "from keras import backend as K\nd_loss = K.mean(-K.log(Dx) - K.log(1 - DGz))\n"
+
+
+@pytest.mark.parametrize("undefined, blamed", [
+    ("Dx", False),  # the rewrite got the snippet past K.mean, to a name it always lacked: kept
+    ("ops", True),  # a name the rewrite brought in: its fault
+])
+def test_a_rewrite_is_blamed_for_a_name_it_brought_not_for_one_the_snippet_always_lacked(undefined, blamed, tmp_path):
+    path = tmp_path / "gans.py"
+    rewrite = apply_rules(GANS, [next(rule for rule in RULES if rule.id == "keras-backend-ops")])
+    before = RunResult("gans", ok=False, error=f'  File "{path}", line 2, in <module>\n'
+                                               "AttributeError: module 'keras.backend' has no attribute 'mean'")
+    after = RunResult("gans", ok=False, error=f'  File "{path}", line 3, in <module>\n'
+                                              f"NameError: name '{undefined}' is not defined")
+    assert bool(blame(rewrite.sites, after, before, path, GANS)) == blamed
 
 
 # -- the command on a sample deck --------------------------------------------------------------------

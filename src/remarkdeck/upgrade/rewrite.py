@@ -16,6 +16,7 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
+from ..snippets.files import HEADER
 from .names import Scope, chain, matches
 from .rules import Rule, expand, expand_callables
 
@@ -208,7 +209,7 @@ def add_imports(text: str, imports: list[str]) -> tuple[str, int, int]:
             break
         after = statement.end_lineno
     if not after:
-        while after < len(lines) and re.match(r"#\s*(requires|reads|timeout|echo|expects)\s*:", lines[after]):
+        while after < len(lines) and HEADER.match(lines[after]):
             after += 1
     return "\n".join(lines[:after] + wanted + lines[after:]), after, len(wanted)
 

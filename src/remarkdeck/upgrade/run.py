@@ -5,6 +5,7 @@ each pasted output (``# expects:``) becomes what its code prints now."""
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import tempfile
@@ -120,7 +121,7 @@ class DeckRun:
             path.write_text(text, encoding="utf-8")
             after = self.run(name)
             failures.append(after.error)
-            blamed = blame(candidate_sites, after, before, path)
+            blamed = blame(candidate_sites, after, before, path, original)
             skip |= {(site.rule.id, site.origin) for site in blamed}
             self.reverted(name, original, blamed, f"then fails: {last_line(after.error)}", context)
             if blamed:
@@ -230,16 +231,42 @@ def rewrite(original: str, rules: list[Rule], context: Context,
     return result.text, commas + result.sites
 
 
-def blame(sites: list[Site], after: RunResult, before: RunResult, path: Path) -> list[Site]:
+UNDEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
+
+
+def blame(sites: list[Site], after: RunResult, before: RunResult, path: Path, original: str = "") -> list[Site]:
     """The sites the new run fails because of: those whose rule addresses the error it still fails
-    with here, and those on the line it fails at; all of them when it ran before and fails now."""
+    with here, and those on the line it fails at; all of them when it ran before and fails now.
+    None when it now gets as far as a name the snippet always used and nothing defines (the
+    rewrite got it past the old error, to one no rewrite causes)."""
     if after.ok:
+        return []
+    undefined = UNDEFINED.search(last_line(after.error))
+    if not before.ok and undefined and _used_never_bound(undefined[1], original):
         return []
     line = failing_line(after.error, path)
     if line is None:
         return list(sites) if before.ok else []
     blamed = [site for site in sites if site.rule.addresses(after.error) or site.covers(line)]
     return blamed or (list(sites) if before.ok else [])
+
+
+def _used_never_bound(name: str, text: str) -> bool:
+    """Whether ``text`` reads ``name`` and binds it nowhere (no import, assignment or definition)."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return False
+    read = bound = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == name:
+            read |= isinstance(node.ctx, ast.Load)
+            bound |= not isinstance(node.ctx, ast.Load)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= any((alias.asname or alias.name.split(".")[0]) == name for alias in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound |= node.name == name
+    return read and not bound
 
 
 def unreached(sites: list[Site], after: RunResult, path: Path) -> list[Site]:
