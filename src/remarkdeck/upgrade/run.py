@@ -232,23 +232,37 @@ def rewrite(original: str, rules: list[Rule], context: Context,
 
 
 UNDEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
+# What code meets outside itself: the network, files, packages. A rewrite does not cause these.
+OUTSIDE = re.compile(r"^(?:[\w.]+\.)?(?:URLError|HTTPError|\w*ConnectionError|TimeoutError|gaierror|FileNotFoundError"
+                     r"|ModuleNotFoundError)\b")
 
 
 def blame(sites: list[Site], after: RunResult, before: RunResult, path: Path, original: str = "") -> list[Site]:
     """The sites the new run fails because of: those whose rule addresses the error it still fails
     with here, and those on the line it fails at; all of them when it ran before and fails now.
-    None when it now gets as far as a name the snippet always used and nothing defines (the
-    rewrite got it past the old error, to one no rewrite causes)."""
+    None when the rewrite got the snippet past the error it addresses, to one no rewrite causes:
+    a name the snippet always used and nothing defines, or the network, a file, a package."""
     if after.ok:
         return []
-    undefined = UNDEFINED.search(last_line(after.error))
-    if not before.ok and undefined and _used_never_bound(undefined[1], original):
+    if got_further(sites, after, before, original):
         return []
     line = failing_line(after.error, path)
     if line is None:
         return list(sites) if before.ok else []
     blamed = [site for site in sites if site.rule.addresses(after.error) or site.covers(line)]
     return blamed or (list(sites) if before.ok else [])
+
+
+def got_further(sites: list[Site], after: RunResult, before: RunResult, original: str) -> bool:
+    """Whether the run failed before with an error the sites' rules address, and now fails with
+    one that is not of their making (see ``blame``)."""
+    if before.ok or not any(site.rule.addresses(before.error) for site in sites):
+        return False
+    if any(site.rule.addresses(after.error) for site in sites):
+        return False
+    final = last_line(after.error)
+    undefined = UNDEFINED.search(final)
+    return bool(OUTSIDE.match(final)) or bool(undefined and _used_never_bound(undefined[1], original))
 
 
 def _used_never_bound(name: str, text: str) -> bool:
