@@ -15,7 +15,8 @@ import warnings
 
 from remarkdeck.upgrade.rules import load_rules
 
-MODULES = {"Keras": "keras", "NumPy": "numpy", "pandas": "pandas", "scikit-learn": "sklearn", "imbalanced-learn": "imblearn"}
+MODULES = {"Keras": "keras", "NumPy": "numpy", "pandas": "pandas", "scikit-learn": "sklearn", "imbalanced-learn": "imblearn",
+           "Matplotlib": "matplotlib"}
 
 
 def failure(code: str, name: str) -> str:

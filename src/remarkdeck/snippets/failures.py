@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import importlib.util
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,6 +30,9 @@ MAX_FIELD = 100  # characters of an error message kept in a reason: the header i
 TYPE = r"^(?:\w+\.)*"  # an exception's module path, as Python prints it for non-builtins
 RULES: tuple[tuple[str, str], ...] = (
     (TYPE + r"NameError: name '(?P<name>\w+)' is not defined", "{name} is defined off-slide (NameError)"),
+    # a dotted name whose package is installed here: the module is gone from it
+    (TYPE + r"ModuleNotFoundError: No module named '(?P<module>(?P<installed>[^'.]+)\.[^']+)'",
+     "imports {module}, which its package no longer has (ModuleNotFoundError)"),
     (TYPE + r"ModuleNotFoundError: No module named '(?P<package>[^'.]+)",
      "needs package {package}, not installed (ModuleNotFoundError)"),
     (TYPE + r"(?P<type>FileNotFoundError|OSError): \[Errno \d+\] [^:]*: '(?P<file>[^']+)'",
@@ -74,9 +78,17 @@ def classify(error: str, snippet: Path | None = None) -> str:
 
 def _reason(summary: str) -> str:
     for pattern, template in _RULES:
-        if match := pattern.search(summary):
+        match = pattern.search(summary)
+        if match and (match.groupdict().get("installed") is None or _installed(match["installed"])):
             return template.format(**{key: _clip(value or "") for key, value in match.groupdict().items()})
     return "fails with no message (error)"
+
+
+def _installed(package: str) -> bool:
+    try:
+        return importlib.util.find_spec(package) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _clip(text: str) -> str:

@@ -349,16 +349,24 @@ def keyword_sites(rule: Rule, tree: ast.Module, source: Source, scope: Scope, co
             continue
         present = {keyword.arg for keyword in node.keywords}
         for keyword in node.keywords:
-            if keyword.arg not in renames or renames[keyword.arg] in present:
+            new = renames.get(keyword.arg)
+            if new is None or (new != keyword.arg and new in present):
                 continue
             start = source.offset(keyword.lineno, keyword.col_offset)
-            edits = [Edit(start, start + len(keyword.arg), renames[keyword.arg])]
-            table = values.get(keyword.arg, {})
+            edits = [Edit(start, start + len(keyword.arg), new)] if new != keyword.arg else []
+            table = values.get(keyword.arg, {})  # a keyword kept as it is (max_features = "max_features"): values only
             value = keyword.value
             if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value in table:
-                edits.append(Edit(*source.span(value), repr(table[value.value])))
-            sites.append(SiteEdit(keyword.lineno, edits))
+                edits.append(Edit(*source.span(value), _string_like(table[value.value], source.segment(value))))
+            if edits:
+                sites.append(SiteEdit(keyword.lineno, edits))
     return sites
+
+
+def _string_like(text: str, written: str) -> str:
+    """``text`` as a string literal quoted as ``written`` is."""
+    quote = written[:1]
+    return f"{quote}{text}{quote}" if quote in ("'", '"') and quote not in text and "\\" not in text else repr(text)
 
 
 def calls_one_of(call: ast.Call, callables: list[str], scope: Scope) -> bool:
