@@ -20,7 +20,7 @@ from remarkdeck.snippets.execute import worker_environment
 from remarkdeck.snippets.execute import RunResult
 from remarkdeck.upgrade.rewrite import Context, add_imports, apply_rules
 from remarkdeck.upgrade.rules import load_rules, load_table
-from remarkdeck.upgrade.run import blame
+from remarkdeck.upgrade.run import SYNTAX_RULE, blame, rewrite
 from remarkdeck.upgrade.syntax_fix import add_missing_commas, fix_syntax
 
 RULES = load_rules()
@@ -167,6 +167,16 @@ def test_a_rewrite_is_blamed_for_what_it_may_cause_not_for_what_the_snippet_alwa
                                                "AttributeError: module 'keras.backend' has no attribute 'mean'")
     after = RunResult("gans", ok=False, error=f'  File "{path}", line 3, in <module>\n{error}')
     assert bool(blame(rewrite.sites, after, before, path, GANS)) == blamed
+
+
+def test_a_syntax_fix_that_lets_the_snippet_reach_a_name_defined_off_slide_is_kept(tmp_path):
+    path, original = tmp_path / "vgg.py", "    model.add(Dense(1))\n    model.summary()\n"
+    fixed, sites = rewrite(original, [], Context(), set())
+    assert fixed == "model.add(Dense(1))\nmodel.summary()\n" and [site.rule for site in sites] == [SYNTAX_RULE] * 2
+    before = RunResult("vgg", ok=False, error="IndentationError: unexpected indent")
+    after = RunResult("vgg", ok=False, error=f'  File "{path}", line 1, in <module>\n'
+                                             "NameError: name 'model' is not defined")
+    assert blame(sites, after, before, path, original) == []
 
 
 # -- the command on a sample deck --------------------------------------------------------------------

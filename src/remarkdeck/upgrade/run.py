@@ -159,9 +159,9 @@ class DeckRun:
 
     def kept(self, name: str, original: str, accepted: str, sites: list[Site]) -> None:
         real = self.real / f"{name}.py"
-        commas = sorted({s for s in sites if s.rule is SYNTAX_RULE}, key=lambda s: s.origin)
-        middle = fix_syntax(original)[0] if commas else original
-        if commas:
+        fixes = [s for s in sites if s.rule is SYNTAX_RULE]
+        middle = fix_syntax(original)[0] if fixes else original
+        if fixes:
             self.report.changes.append(Change(real, original, middle, "syntax", [SYNTAX_RULE]))
         if accepted != middle:
             rules = list(dict.fromkeys(s.rule for s in sites if s.rule is not SYNTAX_RULE))
@@ -221,14 +221,14 @@ def run_order(library: SnippetLibrary) -> list[str]:
 
 def rewrite(original: str, rules: list[Rule], context: Context,
             skip: set[tuple[str, int]]) -> tuple[str, list[Site]]:
-    """Commas first (a snippet must parse for the rules to read it), then the rules."""
+    """Syntax fixes first (a snippet must parse for the rules to read it), then the rules."""
     text, lines = fix_syntax(original)
     if any((SYNTAX_RULE.id, line) in skip for line in lines):
         text, lines = original, []
     result = apply_rules(text, rules, context, skip)
-    commas = [Site(SYNTAX_RULE, line, _map_line(text.split("\n"), result.text.split("\n"), line))
-              for line in dict.fromkeys(lines)]
-    return result.text, commas + result.sites
+    fixes = [Site(SYNTAX_RULE, line, _map_line(text.split("\n"), result.text.split("\n"), line))
+             for line in dict.fromkeys(lines)]
+    return result.text, fixes + result.sites
 
 
 UNDEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
@@ -266,9 +266,10 @@ def got_further(sites: list[Site], after: RunResult, before: RunResult, original
 
 
 def _used_never_bound(name: str, text: str) -> bool:
-    """Whether ``text`` reads ``name`` and binds it nowhere (no import, assignment or definition)."""
+    """Whether ``text`` (with its syntax fixed) reads ``name`` and binds it nowhere (no import,
+    assignment or definition)."""
     try:
-        tree = ast.parse(text)
+        tree = ast.parse(fix_syntax(text)[0])
     except SyntaxError:
         return False
     read = bound = False
