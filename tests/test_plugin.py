@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from helpers import copy_project, run_pytest
 
+from remarkdeck.snippets.files import SnippetLibrary
+from remarkdeck.snippets.runner import SnippetRunner
+
 
 @pytest.fixture(scope="module")
 def faults_run(tmp_path_factory):
@@ -145,3 +148,18 @@ def test_expected_exception_that_is_not_raised_is_a_difference(tmp_path):
     run = run_pytest(root, "-rA", "snippets/imported/session.pycon")
     assert "snippets/imported/session.pycon:13: what this statement printed differs" in run.stdout
     assert "+2\n" in run.stdout and "-IndexError: list index out of range" in run.stdout
+
+
+def test_a_snippet_does_not_see_what_earlier_snippets_left_in_the_worker(tmp_path):
+    """One worker runs snippet after snippet: environment variables an earlier one set, Keras'
+    layer names, open figures are gone when the next one starts."""
+    folder = tmp_path / "snippets" / "state"
+    folder.mkdir(parents=True)
+    (folder / "a_sets.py").write_text('import os\nos.environ["REMARKDECK_LEFT_BEHIND"] = "1"\n'
+                                      "import matplotlib.pyplot as plt\nplt.figure()\n")
+    (folder / "b_reads.py").write_text('import os\nassert "REMARKDECK_LEFT_BEHIND" not in os.environ\n'
+                                       "import matplotlib.pyplot as plt\nassert not plt.get_fignums()\n")
+    library = SnippetLibrary(folder, "state")
+    with SnippetRunner() as runner:
+        results = [runner.run(library, library.get(name), tmp_path / "results" / name) for name in library.names()]
+    assert [(result.name, result.ok, result.error) for result in results] == [("a_sets", True, ""), ("b_reads", True, "")]

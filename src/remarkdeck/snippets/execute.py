@@ -84,6 +84,13 @@ def reset_state(seed: int = SEED) -> None:
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
         sys.modules["matplotlib"].rcdefaults()
+    if "mlflow" in sys.modules:  # a tracking URI, an experiment or a run left by an earlier snippet
+        mlflow = sys.modules["mlflow"]
+        with contextlib.suppress(Exception):
+            while mlflow.active_run():
+                mlflow.end_run()
+            mlflow.set_tracking_uri(None)
+            mlflow.tracking.fluent._active_experiment_id = None
 
 
 def execute_file(path: Path, namespace: dict) -> None:
@@ -212,10 +219,22 @@ def worker_main() -> None:
     faulthandler.enable()  # a crash still prints the snippet's line (into its captured stderr)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # oversized writes raise in the snippet instead
     resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
+    environment = dict(os.environ)
     for line in sys.stdin:
         request = json.loads(line)
-        reply = _warm_reply(request) if request["op"] == "warm" else _run_reply(request)
+        if request["op"] == "warm":
+            reply = _warm_reply(request)
+            environment = dict(os.environ)
+        else:
+            _restore_environment(environment)  # as the prelude left it, whatever earlier snippets set
+            reply = _run_reply(request)
         replies.write(reply + "\n")
+
+
+def _restore_environment(saved: dict[str, str]) -> None:
+    for key in [key for key in os.environ if key not in saved]:
+        del os.environ[key]
+    os.environ.update(saved)
 
 
 def _warm_reply(request: dict) -> str:
