@@ -21,6 +21,12 @@ def test_names_stand_for_an_alias_or_the_one_module_that_exports_them():
     assert found.failed == {"torch": "import torch"}  # not installed here: not assumed
 
 
+def test_tensorflow_aliases_of_keras_and_its_layers():
+    found = assumed_imports({"tfk", "tfkl"}, {"tensorflow"})
+    assert found.lines == {"tfk": "from tensorflow import keras as tfk",
+                           "tfkl": "from tensorflow.keras import layers as tfkl"}
+
+
 def test_a_library_the_deck_never_imports_is_searched_too():
     found = assumed_imports({"train_test_split", "Sequential"}, {"numpy"})
     assert found.lines == {"train_test_split": "from sklearn.model_selection import train_test_split",
