@@ -151,14 +151,21 @@ def test_expected_exception_that_is_not_raised_is_a_difference(tmp_path):
 
 
 def test_a_snippet_does_not_see_what_earlier_snippets_left_in_the_worker(tmp_path):
-    """One worker runs snippet after snippet: environment variables an earlier one set, Keras'
-    layer names, open figures are gone when the next one starts."""
+    """One worker runs snippet after snippet: what an earlier one set (environment variables,
+    sys.path, warnings filters, NumPy's and pandas' print options, open figures) is gone when the
+    next one starts."""
     folder = tmp_path / "snippets" / "state"
     folder.mkdir(parents=True)
-    (folder / "a_sets.py").write_text('import os\nos.environ["REMARKDECK_LEFT_BEHIND"] = "1"\n'
-                                      "import matplotlib.pyplot as plt\nplt.figure()\n")
-    (folder / "b_reads.py").write_text('import os\nassert "REMARKDECK_LEFT_BEHIND" not in os.environ\n'
-                                       "import matplotlib.pyplot as plt\nassert not plt.get_fignums()\n")
+    (folder / "a_sets.py").write_text(
+        'import os, sys, warnings\nos.environ["REMARKDECK_LEFT_BEHIND"] = "1"\nsys.path.append("/left/behind")\n'
+        'warnings.simplefilter("error")\nimport matplotlib.pyplot as plt\nplt.figure()\n'
+        'import numpy as np\nnp.set_printoptions(precision=2)\n'
+        'import pandas as pd\npd.set_option("display.max_rows", 3)\n')
+    (folder / "b_reads.py").write_text(
+        'import os, sys, warnings\nassert "REMARKDECK_LEFT_BEHIND" not in os.environ\nassert "/left/behind" not in sys.path\n'
+        'warnings.warn("a warning stays a warning")\nimport matplotlib.pyplot as plt\nassert not plt.get_fignums()\n'
+        'import numpy as np\nassert str(np.array([1 / 3])) == "[0.33333333]"\n'
+        'import pandas as pd\nassert pd.get_option("display.max_rows") == 60\n')
     library = SnippetLibrary(folder, "state")
     with SnippetRunner() as runner:
         results = [runner.run(library, library.get(name), tmp_path / "results" / name) for name in library.names()]

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -219,22 +220,75 @@ def worker_main() -> None:
     faulthandler.enable()  # a crash still prints the snippet's line (into its captured stderr)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # oversized writes raise in the snippet instead
     resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
-    environment = dict(os.environ)
+    baseline = Baseline.take()
     for line in sys.stdin:
         request = json.loads(line)
         if request["op"] == "warm":
             reply = _warm_reply(request)
-            environment = dict(os.environ)
+            baseline = Baseline.take()
         else:
-            _restore_environment(environment)  # as the prelude left it, whatever earlier snippets set
+            baseline.restore()
             reply = _run_reply(request)
         replies.write(reply + "\n")
 
 
-def _restore_environment(saved: dict[str, str]) -> None:
-    for key in [key for key in os.environ if key not in saved]:
-        del os.environ[key]
-    os.environ.update(saved)
+# numpy.get_printoptions() in a fresh interpreter (NumPy 1.26 and 2.x)
+NUMPY_PRINT_DEFAULTS = {"edgeitems": 3, "threshold": 1000, "floatmode": "maxprec", "precision": 8, "suppress": False,
+                        "linewidth": 75, "nanstr": "nan", "infstr": "inf", "sign": "-", "formatter": None,
+                        "legacy": False}
+
+
+@dataclass
+class Baseline:
+    """Process-wide settings as the prelude left them, put back before each run: what a snippet
+    sets there (an environment variable, a warnings filter, ``sys.path``, NumPy's print options,
+    pandas' display options) must not change what the snippets after it print, or whether they
+    pass, in this worker and not in another."""
+
+    environ: dict[str, str]
+    warning_filters: list
+    path: list[str]
+    numpy_print: dict
+    pandas_options: dict | None
+
+    @classmethod
+    def take(cls) -> "Baseline":
+        """The settings now; NumPy's and pandas' defaults when the prelude did not import them."""
+        numpy, pandas = sys.modules.get("numpy"), sys.modules.get("pandas")
+        return cls(dict(os.environ), list(warnings.filters), list(sys.path),
+                   numpy.get_printoptions() if numpy else NUMPY_PRINT_DEFAULTS,
+                   _pandas_options(pandas) if pandas else None)
+
+    def restore(self) -> None:
+        for key in [key for key in os.environ if key not in self.environ]:
+            del os.environ[key]
+        os.environ.update(self.environ)
+        warnings.filters[:] = self.warning_filters
+        getattr(warnings, "_filters_mutated", lambda: None)()  # what warnings.simplefilter() calls
+        sys.path[:] = self.path
+        if "numpy" in sys.modules:
+            options = {key: value for key, value in self.numpy_print.items() if key != "override_repr"}
+            with contextlib.suppress(Exception):
+                sys.modules["numpy"].set_printoptions(**options)
+        pandas = sys.modules.get("pandas")
+        if pandas is not None:
+            saved = self.pandas_options or {}
+            for key, value in _pandas_options(pandas).items():
+                if key in saved and value != saved[key] or key not in saved:
+                    with contextlib.suppress(Exception), warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        if key in saved:
+                            pandas.set_option(key, saved[key])
+                        else:
+                            pandas.reset_option(key)
+
+
+def _pandas_options(pandas) -> dict:
+    """Every option pandas registers, with its value (pandas has no public list of them)."""
+    with contextlib.suppress(Exception), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {key: pandas.get_option(key) for key in pandas._config.config._registered_options}
+    return {}
 
 
 def _warm_reply(request: dict) -> str:
