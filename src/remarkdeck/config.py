@@ -48,6 +48,8 @@ class Option:
     items: type | None = None  # a table whose keys match ``pattern`` and whose values are all of this type
 
 
+LANGUAGE_TAG = r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*"  # a BCP 47 tag, as <html lang> takes it
+
 MACRO_NAME = r"\\([A-Za-z@]+|[^A-Za-z@\s])"  # a TeX macro's name, as KaTeX takes it
 MATH_SCHEMA = (
     Option("macros", dict, {}, 'TeX macros for every formula, e.g. `macros = { "\\\\RR" = "\\\\mathbb{R}" }` '
@@ -64,7 +66,7 @@ SCHEMA = (
     Option("ratio", str, "16:9", "Slide aspect ratio, `W:H`.", pattern=r"[1-9]\d*:[1-9]\d*"),
     Option("highlight_style", str, "github", "highlight.js style built into Remark.", choices=HIGHLIGHT_STYLES),
     Option("slide_number_format", str, "%current%/%total%", "Remark's slide number format; empty hides numbers."),
-    Option("language", str, "en", "Language of the deck (`<html lang>`), e.g. `en`, `fr`.", pattern=r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*"),
+    Option("language", str, "en", "Language of the deck (`<html lang>`), e.g. `en`, `fr`.", pattern=LANGUAGE_TAG),
     Option("count_incremental_slides", bool, False, "Whether `--` steps get their own slide number."),
     Option("math", dict, {}, "Formula settings, a `[math]` table after the other keys; it overrides "
                              "templates/math.toml.", fields=MATH_SCHEMA),

@@ -154,7 +154,9 @@ def test_formulas_translated_for_katex(project):
 def test_page_options_title_macros_and_media(project):
     report = import_deck(project, DECKS / "page.html")
     deck = (project.slides_dir / "page.md").read_text()
-    assert deck.startswith('+++\ntitle = "A page deck & its options"\nratio = "16:9"\nhighlight_style = "monokai"\n'
+    # the page's title, author and language (read by screen readers, written into the PDFs), its options
+    assert deck.startswith('+++\ntitle = "A page deck & its options"\nauthor = "Ada Lovelace & Charles Babbage"\n'
+                           'language = "en-GB"\nratio = "16:9"\nhighlight_style = "monokai"\n'
                            'slide_number_format = "%current%"\ncount_incremental_slides = false\n+++\n')
     assert "remark.macros.shout = function (text)" in (project.templates_dir / "macros" / "page.js").read_text()
     assert '<img src="../img/page/pictures/square.png" width="100">' in deck

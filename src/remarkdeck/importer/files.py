@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import HIGHLIGHT_STYLES
+from ..config import HIGHLIGHT_STYLES, LANGUAGE_TAG
 from ..errors import DeckImportError, Location
 from ..project import Project
 from .code import CLASS_WRAPPER, HEADING
@@ -75,7 +75,15 @@ def front_matter(source: DeckSource, slides: list[RemarkSlide], markdown: str,
                      "(ratio 4:3, ...); edit them to match the page that showed the deck")
     options.update({k: v for k, v in source.options.items() if v is not None})
     title = source.title or _first_heading(markdown, slides)
-    values = {"title": title, "ratio": str(options["ratio"])}
+    values = {"title": title}
+    if source.author:
+        values["author"] = source.author
+    if source.language:
+        if re.fullmatch(LANGUAGE_TAG, source.language):
+            values["language"] = source.language
+        else:
+            notes.append(f"the page's language '{source.language}' is not a language tag: 'en' used instead")
+    values["ratio"] = str(options["ratio"])
     style = options["highlightStyle"]
     if style in HIGHLIGHT_STYLES:
         values["highlight_style"] = style

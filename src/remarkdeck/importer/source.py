@@ -72,6 +72,8 @@ class DeckSource:
     markdown: str
     base: Path  # the folder relative URLs of the slides resolve against
     title: str = ""
+    language: str = ""  # the page's <html lang>
+    author: str = ""  # the page's <meta name="author">
     options: dict = field(default_factory=dict)
     macros: dict[str, str] = field(default_factory=dict)  # name -> its JavaScript definition
     markdown_line: int = 1  # the line of the page where the Markdown starts
@@ -84,14 +86,18 @@ class DeckSource:
 class _PageReader(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=False)
-        self.title, self.textarea = "", None
+        self.title, self.textarea, self.language, self.author = "", None, "", ""
         self.scripts: list[tuple[str, str, str]] = []  # (src, type, text) in page order
         self.styles: list[tuple[str, str]] = []  # (href of a linked stylesheet or "", text) in page order
         self._in, self._buffer, self.textarea_line, self._script = None, [], 0, ("", "")
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "textarea" and attributes.get("id") == "source" and self.textarea is None:
+        if tag == "html" and not self.language:
+            self.language = (attributes.get("lang") or "").strip()
+        elif tag == "meta" and (attributes.get("name") or "").lower() == "author" and not self.author:
+            self.author = html.unescape(attributes.get("content") or "").strip()
+        elif tag == "textarea" and attributes.get("id") == "source" and self.textarea is None:
             self._in, self._buffer, self.textarea_line = "textarea", [], self.getpos()[0]
             self.set_cdata_mode("textarea")  # its content is text, as in the browser
         elif tag == "link" and "stylesheet" in (attributes.get("rel") or "").lower().split():
@@ -145,12 +151,13 @@ def _read_page(path: Path) -> DeckSource:
     unread = missing + _scripts_from_the_web(reader.scripts)
     chosen_by_url = "sourceUrl" in run.options or any("sourceUrl" in script for script in scripts)
     if reader.textarea is not None and (reader.textarea.strip() or not chosen_by_url):
-        return DeckSource(path, path, _textarea_markdown(reader.textarea), path.parent, reader.title, run.options,
-                          macros, reader.textarea_line + 1, notes=notes, math_macros=run.math_macros,
-                          styles=reader.styles, unread_scripts=unread)
+        return DeckSource(path, path, _textarea_markdown(reader.textarea), path.parent, reader.title,
+                          reader.language, reader.author, run.options, macros, reader.textarea_line + 1, notes=notes,
+                          math_macros=run.math_macros, styles=reader.styles, unread_scripts=unread)
     markdown_path = _markdown_file(path, run, chosen_by_url)
-    return DeckSource(markdown_path, path, read_text(markdown_path), path.parent, reader.title, run.options, macros,
-                      notes=notes, math_macros=run.math_macros, styles=reader.styles, unread_scripts=unread)
+    return DeckSource(markdown_path, path, read_text(markdown_path), path.parent, reader.title, reader.language,
+                      reader.author, run.options, macros, notes=notes, math_macros=run.math_macros, styles=reader.styles,
+                      unread_scripts=unread)
 
 
 def _parsed_page(path: Path) -> _PageReader:
