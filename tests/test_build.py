@@ -80,6 +80,16 @@ def test_index_lists_the_deck_with_its_metadata(built_basic):
     assert "Ada Lovelace · remarkdeck tests · 2026" in index
 
 
+def test_index_names_decks_that_share_a_title(tmp_path, cli):
+    root = built_project("basic", tmp_path)
+    (root / "slides" / "again.md").write_text('+++\ntitle = "A sample deck"\n+++\n# Again\n')
+    assert cli(root, "build").code == 0
+    index = (root / "build" / "index.html").read_text()
+    for deck in ("again", "basic"):
+        assert (f'<a class="deck-title" href="{deck}/index.html">A sample deck</a> '
+                f'<span class="deck-name">{deck}</span></h2>') in index
+
+
 def test_second_build_runs_no_snippet(built_basic, cli):
     again = cli(built_basic, "build")
     assert again.code == 0

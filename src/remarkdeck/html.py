@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,6 +127,11 @@ class DeckEntry:
     downloads: list[tuple[str, str]]
     snippets: DeckStatus
     verified: str  # "code verified with numpy 2.4.6 on 2026-12-07", or that it is not
+    title_shared: bool = False  # another deck has the same title: the index names each
+
+    @property
+    def title(self) -> str:
+        return self.config.title or self.name
 
 
 def write_index(project: Project, built: dict[str, DeckConfig], target: Path, leaving: list[Path] = ()) -> None:
@@ -147,6 +153,9 @@ def write_index(project: Project, built: dict[str, DeckConfig], target: Path, le
                      if ((project.build_dir / file).is_file() and project.build_dir / file not in leaving)
                      or (target.parent / file).is_file()]
         entries.append(DeckEntry(name, config, downloads, deck_status(project, name), verified_line(project, name)))
+    titles = Counter(entry.title for entry in entries)
+    for entry in entries:
+        entry.title_shared = titles[entry.title] > 1
     matrix = (project.build_dir / "matrix.html").is_file()
     page = shell_environment(project).get_template("index.html").render(decks=entries, matrix=matrix)
     target.write_text(page, encoding="utf-8")
