@@ -272,22 +272,21 @@ class Baseline:
                 sys.modules["numpy"].set_printoptions(**options)
         pandas = sys.modules.get("pandas")
         if pandas is not None:
-            saved = self.pandas_options or {}
-            for key, value in _pandas_options(pandas).items():
-                if key in saved and value != saved[key] or key not in saved:
-                    with contextlib.suppress(Exception), warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        if key in saved:
-                            pandas.set_option(key, saved[key])
-                        else:
-                            pandas.reset_option(key)
+            saved = self.pandas_options if self.pandas_options is not None else _pandas_options(pandas, defaults=True)
+            changed = {key: saved[key] for key, value in _pandas_options(pandas).items()
+                       if key in saved and value != saved[key]}
+            with contextlib.suppress(Exception), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for key, value in changed.items():
+                    pandas.set_option(key, value)
 
 
-def _pandas_options(pandas) -> dict:
-    """Every option pandas registers, with its value (pandas has no public list of them)."""
+def _pandas_options(pandas, defaults: bool = False) -> dict:
+    """Every option pandas registers, with its value (or its default); pandas has no public list."""
     with contextlib.suppress(Exception), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return {key: pandas.get_option(key) for key in pandas._config.config._registered_options}
+        registered = pandas._config.config._registered_options
+        return {key: option.defval if defaults else pandas.get_option(key) for key, option in registered.items()}
     return {}
 
 
