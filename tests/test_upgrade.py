@@ -20,7 +20,7 @@ from remarkdeck.snippets.execute import worker_environment
 from remarkdeck.snippets.execute import RunResult
 from remarkdeck.upgrade.rewrite import Context, add_imports, apply_rules
 from remarkdeck.upgrade.rules import load_rules, load_table
-from remarkdeck.upgrade.run import SYNTAX_RULE, blame, rewrite
+from remarkdeck.upgrade.run import SYNTAX_RULE, blame, rewrite, unreached
 from remarkdeck.upgrade.syntax_fix import add_missing_commas, fix_syntax
 
 RULES = load_rules()
@@ -177,6 +177,7 @@ def test_a_syntax_fix_that_lets_the_snippet_reach_a_name_defined_off_slide_is_ke
     after = RunResult("vgg", ok=False, error=f'  File "{path}", line 1, in <module>\n'
                                              "NameError: name 'model' is not defined")
     assert blame(sites, after, before, path, original) == []
+    assert unreached(sites, after, path) == []  # the file compiled: every syntax fix was reached
 
 
 # -- the command on a sample deck --------------------------------------------------------------------

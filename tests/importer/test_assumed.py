@@ -4,6 +4,7 @@ running them, written first in the deck's prelude."""
 from __future__ import annotations
 
 from remarkdeck.importer.assumed import PRELUDE_HEADER, assumed_imports, read_table, with_assumed_imports
+from remarkdeck.importer.names import read_needs
 
 
 def test_the_table_has_aliases_and_libraries():
@@ -25,6 +26,13 @@ def test_tensorflow_aliases_of_keras_and_its_layers():
     found = assumed_imports({"tfk", "tfkl"}, {"tensorflow"})
     assert found.lines == {"tfk": "from tensorflow import keras as tfk",
                            "tfkl": "from tensorflow.keras import layers as tfkl"}
+
+
+def test_code_that_needs_a_syntax_fix_is_read_through_it():
+    """A missing comma (the fix upgrade makes) does not hide the names a snippet assumes."""
+    needs = read_needs("model = tfk.Sequential()\nmodel.add(tfkl.Dense(1\n    activation='relu'))\n")
+    assert needs.uses == ["tfk", "tfkl"]
+    assert needs.syntax_error == "line 2: invalid syntax. Perhaps you forgot a comma?"
 
 
 def test_a_library_the_deck_never_imports_is_searched_too():

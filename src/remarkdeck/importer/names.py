@@ -10,6 +10,8 @@ import importlib.util
 import re
 from dataclasses import dataclass, field
 
+from ..upgrade.syntax_fix import fix_syntax
+
 BUILTINS = set(dir(builtins)) | {"__name__", "__file__", "__builtins__"}
 PROMPT = re.compile(r"^(?:>>> ?|\.\.\. ?|In \[\d*\]: ?|\s+\.\.\.: ?)")
 SESSION_START = re.compile(r"^(?:>>>|In \[\d*\]:)")
@@ -37,12 +39,17 @@ def session_source(text: str) -> str:
 
 
 def read_needs(source: str) -> CodeNeeds:
+    """What a snippet uses, defines and imports; read with the syntax fixes `remarkdeck upgrade`
+    makes (a missing comma, a shared indentation) when it does not parse as it is."""
     needs = CodeNeeds()
     try:
         module = ast.parse(source)
     except SyntaxError as error:
         needs.syntax_error = f"line {error.lineno}: {error.msg}"
-        return needs
+        try:
+            module = ast.parse(fix_syntax(source)[0])
+        except SyntaxError:
+            return needs
     for statement in module.body:
         for name in _free_names(statement):
             if name not in needs.defines and name not in needs.uses and name not in BUILTINS:

@@ -286,11 +286,12 @@ def _used_never_bound(name: str, text: str) -> bool:
 
 def unreached(sites: list[Site], after: RunResult, path: Path) -> list[Site]:
     """The sites a failing run did not get to: after the line it fails at, or all of them when it
-    fails before the snippet's own code (in its prelude or a requirement). Nothing shows they work."""
+    fails before the snippet's own code (in its prelude or a requirement). Nothing shows they work.
+    A syntax fix is reached by any run: the file compiled."""
     if after.ok:
         return []
     line = failing_line(after.error, path)
-    return [site for site in sites if line is None or site.line > line]
+    return [site for site in sites if site.rule is not SYNTAX_RULE and (line is None or site.line > line)]
 
 
 def why_unreached(after: RunResult, path: Path) -> str:
