@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import ast
 import builtins
-import importlib.util
 import re
 from dataclasses import dataclass, field
 
+from ..snippets.failures import is_installed
 from ..upgrade.syntax_fix import fix_syntax
 
 BUILTINS = set(dir(builtins)) | {"__name__", "__file__", "__builtins__"}
@@ -167,13 +167,6 @@ def _imported_packages(statement: ast.stmt) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             packages.append(node.module.split(".")[0])
     return packages
-
-
-def is_installed(package: str) -> bool:
-    try:
-        return importlib.util.find_spec(package) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 @dataclass

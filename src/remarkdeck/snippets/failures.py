@@ -79,12 +79,13 @@ def classify(error: str, snippet: Path | None = None) -> str:
 def _reason(summary: str) -> str:
     for pattern, template in _RULES:
         match = pattern.search(summary)
-        if match and (match.groupdict().get("installed") is None or _installed(match["installed"])):
+        if match and (match.groupdict().get("installed") is None or is_installed(match["installed"])):
             return template.format(**{key: _clip(value or "") for key, value in match.groupdict().items()})
     return "fails with no message (error)"
 
 
-def _installed(package: str) -> bool:
+def is_installed(package: str) -> bool:
+    """Whether the top-level package ``package`` can be imported here."""
     try:
         return importlib.util.find_spec(package) is not None
     except (ImportError, ValueError):
