@@ -69,11 +69,35 @@ def classify(error: str, snippet: Path | None = None) -> str:
     """The reason a run failed, in words, from its error text (a traceback or the runner's
     sentence). When the failure comes from another snippet it required (its first frame is in
     another file), the reason says so: 'requires NAME, which fails: REASON'."""
-    reason = _reason(summary_line(error))
+    summary = summary_line(error)
+    reason = _fragment(error, summary) or _reason(summary)
     source = failing_file(error)
     if snippet is not None and source is not None and source.resolve() != snippet.resolve():
         return f"requires {source.stem}, which fails: {reason}"
     return reason
+
+
+FRAGMENT_ERRORS = re.compile(TYPE + r"(?P<type>TypeError|AttributeError|ValueError|IndexError|KeyError)\b")
+ELLIPSIS = re.compile(r"(?<![\w.])\.\.\.(?![\w.])")
+LINE = re.compile(r"line (\d+)")
+STRINGS = re.compile(r"""("|')(?:\\.|(?!\1).)*\1""")
+
+
+def _fragment(error: str, summary: str) -> str:
+    """'a fragment: ...' when the line that raised holds a ``...`` standing for code the slide
+    leaves out (``Conv2D(..., activation=None)``) and the error is what that makes Python raise."""
+    found = FRAGMENT_ERRORS.match(summary)
+    lines = error.rstrip().split("\n")
+    frames = [index for index, line in enumerate(lines) if FRAME.match(line)]
+    if not found or not frames or frames[-1] + 1 >= len(lines):
+        return ""
+    if ELLIPSIS.search(STRINGS.sub("", lines[frames[-1] + 1])):
+        where = f"the '...' of line {LINE.search(lines[frames[-1]]).group(1)}"
+    elif "'ellipsis' object" in summary:  # model = ... earlier, model.fit() here
+        where = "a '...'"
+    else:
+        return ""
+    return f"a fragment: {where} stands for code the slide leaves out ({found['type']})"
 
 
 def _reason(summary: str) -> str:
