@@ -77,7 +77,10 @@ def import_deck(project: Project, source: Path, name: str | None = None, strict:
     running = time.perf_counter()
     _install_packages(project, packages, report)
     _assume_imports(project, deck, report)
-    _mark_known_failures(project, deck, report, started, running)
+    _mark_known_failures(project, deck, report)
+    done = time.perf_counter()
+    report.seconds, report.run_seconds = done - started, done - running
+    (project.slides_dir / f"{deck}.import-report.txt").write_text(report.text(), encoding="utf-8")
     return report
 
 
@@ -105,13 +108,9 @@ def _assume_imports(project: Project, deck: str, report: ImportReport) -> None:
                         for name, statement in sorted(found.failed.items())]
 
 
-def _mark_known_failures(project: Project, deck: str, report: ImportReport, started: float, running: float) -> None:
-    """Run the written snippets; each that fails gets its '# known-failure:' line, listed in the
-    report, which is written with the time it all took."""
+def _mark_known_failures(project: Project, deck: str, report: ImportReport) -> None:
+    """Run the written snippets; each that fails gets its '# known-failure:' line, listed in the report."""
     report.known_failures = record_known_failures(project, deck).lines()
-    done = time.perf_counter()
-    report.seconds, report.run_seconds = done - started, done - running
-    (project.slides_dir / f"{deck}.import-report.txt").write_text(report.text(), encoding="utf-8")
 
 
 def _parse(deck_source: DeckSource) -> tuple[str, list[RemarkSlide], list[Repair]]:

@@ -255,8 +255,9 @@ class Baseline:
     def take(cls) -> "Baseline":
         """The settings now; NumPy's and pandas' defaults when the prelude did not import them."""
         numpy, pandas = sys.modules.get("numpy"), sys.modules.get("pandas")
+        numpy_print = numpy.get_printoptions() if numpy else NUMPY_PRINT_DEFAULTS
         return cls(dict(os.environ), list(warnings.filters), list(sys.path),
-                   numpy.get_printoptions() if numpy else NUMPY_PRINT_DEFAULTS,
+                   {key: value for key, value in numpy_print.items() if key != "override_repr"},
                    _pandas_options(pandas) if pandas else None)
 
     def restore(self) -> None:
@@ -267,12 +268,13 @@ class Baseline:
         getattr(warnings, "_filters_mutated", lambda: None)()  # what warnings.simplefilter() calls
         sys.path[:] = self.path
         if "numpy" in sys.modules:
-            options = {key: value for key, value in self.numpy_print.items() if key != "override_repr"}
             with contextlib.suppress(Exception):
-                sys.modules["numpy"].set_printoptions(**options)
+                sys.modules["numpy"].set_printoptions(**self.numpy_print)
         pandas = sys.modules.get("pandas")
         if pandas is not None:
-            saved = self.pandas_options if self.pandas_options is not None else _pandas_options(pandas, defaults=True)
+            if self.pandas_options is None:  # first imported by a snippet: its defaults, read once
+                self.pandas_options = _pandas_options(pandas, defaults=True)
+            saved = self.pandas_options
             changed = {key: saved[key] for key, value in _pandas_options(pandas).items()
                        if key in saved and value != saved[key]}
             with contextlib.suppress(Exception), warnings.catch_warnings():
